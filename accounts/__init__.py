@@ -1,0 +1,2 @@
+"""Customers: accounts and their groups, stakeholders, buying centres, opportunities,
+revenue and tiering."""

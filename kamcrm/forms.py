@@ -1,0 +1,84 @@
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, Team, User
+
+
+class UserForm(forms.ModelForm):
+    """Create or edit a user's identity, role and team (admins only)."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "team"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every user must be reachable for a password link.
+        self.fields["email"].required = True
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        others = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another user already has this email address."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        role, team = cleaned.get("role"), cleaned.get("team")
+        if role == Role.KAM and team is None:
+            self.add_error("team", _("A key account manager must belong to a team."))
+        elif role and role != Role.KAM and team is not None:
+            self.add_error(
+                "team",
+                _("Only key account managers belong to a team; directors lead teams instead."),
+            )
+        return cleaned
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Any role"))])
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.all(), empty_label=_("Any team")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("active", _("Active")), ("inactive", _("Deactivated")), ("all", _("All"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Any role")), *Role.choices]
+
+    def filter(self, users: QuerySet[User]) -> QuerySet[User]:
+        if not self.is_valid():
+            return users.filter(is_active=True)
+        data = self.cleaned_data
+        if q := data["q"].strip():
+            users = users.filter(
+                Q(username__icontains=q)
+                | Q(first_name__icontains=q)
+                | Q(last_name__icontains=q)
+                | Q(email__icontains=q)
+            )
+        if data["role"]:
+            users = users.filter(role=data["role"])
+        if data["team"]:
+            users = users.filter(Q(team=data["team"]) | Q(led_teams=data["team"]))
+        status = data["status"] or "active"
+        if status != "all":
+            users = users.filter(is_active=status == "active")
+        return users.distinct()
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "director"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["director"].queryset = User.objects.filter(role=Role.DIRECTOR, is_active=True)

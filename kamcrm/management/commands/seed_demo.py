@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from kamcrm.models import Role, Team, User
+
+DEMO_PASSWORD = "demo"
+
+
+class Command(BaseCommand):
+    help = "Load the demo cast and portfolio. Safe to run again: existing rows are kept."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Seed even with debug off (demo passwords!)."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo users with known passwords while DJANGO_DEBUG is off. "
+                "Use --force if you really mean it."
+            )
+        created = 0
+        created += self._user("admin", "Ada", "Admin", Role.ADMIN)[1]
+        teams = [
+            ("North", "director1", "Dana", "North"),
+            ("South", "director2", "Dominik", "South"),
+        ]
+        for number, (team_name, director_name, first, last) in enumerate(teams, start=1):
+            director, new = self._user(director_name, first, last, Role.DIRECTOR)
+            created += new
+            team, _ = Team.objects.get_or_create(name=team_name, defaults={"director": director})
+            _, new = self._user(f"kam{number}", "Kim", f"{last} {number}", Role.KAM, team=team)
+            created += new
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready ({created} users created; password '{DEMO_PASSWORD}')."
+            )
+        )
+
+    def _user(self, username, first_name, last_name, role, team=None) -> tuple[User, bool]:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@example.com",
+                "role": role,
+                "team": team,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user, created

@@ -1,0 +1,90 @@
+"""Users, their roles and the sales teams they belong to."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    DIRECTOR = "director", _("Sales director")
+    KAM = "kam", _("Key account manager")
+
+
+class Team(models.Model):
+    """A sales team: KAMs who belong to it, led by one director."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    director = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_teams",
+        limit_choices_to={"role": Role.DIRECTOR},
+        verbose_name=_("director"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KamcrmUserManager(UserManager["User"]):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in. Users are deactivated, never deleted, so history keeps its authors."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.KAM)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
+        help_text=_("The team a key account manager belongs to."),
+    )
+
+    objects = KamcrmUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role=Role.KAM) | models.Q(team__isnull=True),
+                name="user_team_only_for_kams",
+                violation_error_message=_("Only key account managers belong to a team."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # The role is the single source of truth; Django's admin site follows it.
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        if update_fields := kwargs.get("update_fields"):
+            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_director(self) -> bool:
+        return self.role == Role.DIRECTOR
+
+    @property
+    def is_kam(self) -> bool:
+        return self.role == Role.KAM

@@ -1,0 +1,179 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import CreateView, ListView, UpdateView
+from rules.contrib.views import PermissionRequiredMixin, permission_required
+
+from .forms import TeamForm, UserFilterForm, UserForm
+from .models import Team, User
+from .services import user_create, user_send_password_link, user_set_active
+
+DEMO_USERNAMES = ["admin", "director1", "kam1", "director2", "kam2"]
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in; while debug is on it lists the demo users so a newcomer can get in."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["demo_usernames"] = DEMO_USERNAMES if settings.DEBUG else []
+        return context
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponse:
+    return auth_views.redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "kamcrm/home.html")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: 503 when the database cannot answer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except DatabaseError:
+        database = "unreachable"
+    return JsonResponse(
+        {"database": database, "broker": _broker_state()},
+        status=200 if database == "ok" else 503,
+    )
+
+
+def _broker_state() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    from kamcrm.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=1)
+    except Exception:  # any transport error means the same to a load balancer
+        return "unreachable"
+    return "ok"
+
+
+def _base_url(request: HttpRequest) -> str:
+    return f"{request.scheme}://{request.get_host()}"
+
+
+class UserListView(PermissionRequiredMixin, ListView):
+    permission_required = "kamcrm.manage_users"
+    template_name = "kamcrm/user_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filter_form = UserFilterForm(self.request.GET or None)
+        users = User.objects.select_related("team").prefetch_related("led_teams")
+        return self.filter_form.filter(users).order_by("username")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class UserCreateView(PermissionRequiredMixin, CreateView):
+    permission_required = "kamcrm.manage_users"
+    form_class = UserForm
+    template_name = "kamcrm/user_form.html"
+
+    def form_valid(self, form):
+        user = user_create(form=form, base_url=_base_url(self.request))
+        messages.success(
+            self.request,
+            _("%(user)s was created and emailed a link to choose a password.") % {"user": user},
+        )
+        return redirect("user_list")
+
+
+class UserUpdateView(PermissionRequiredMixin, UpdateView):
+    permission_required = "kamcrm.manage_users"
+    model = User
+    form_class = UserForm
+    template_name = "kamcrm/user_form.html"
+    context_object_name = "managed_user"
+    success_url = reverse_lazy("user_list")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("%(user)s was saved.") % {"user": form.instance})
+        return super().form_valid(form)
+
+
+@permission_required("kamcrm.manage_users", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def user_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+    """Asks first on GET; deactivates or reactivates on POST."""
+    user = get_object_or_404(User.objects.prefetch_related("led_teams"), pk=pk)
+    if request.method == "POST":
+        try:
+            user_set_active(user=user, active=active, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            text = _("%(user)s was reactivated.") if active else _("%(user)s was deactivated.")
+            messages.success(request, text % {"user": user})
+        return redirect("user_list")
+    return render(
+        request, "kamcrm/user_confirm_active.html", {"managed_user": user, "active": active}
+    )
+
+
+@permission_required("kamcrm.manage_users", raise_exception=True)
+@require_http_methods(["POST"])
+def user_send_password_link_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User, pk=pk)
+    try:
+        user_send_password_link(user=user, base_url=_base_url(request))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, _("A password link was emailed to %(email)s.") % {"email": user.email}
+        )
+    return redirect(reverse("user_update", args=[user.pk]))
+
+
+class TeamListView(PermissionRequiredMixin, ListView):
+    permission_required = "kamcrm.manage_users"
+    template_name = "kamcrm/team_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Team.objects.select_related("director").annotate(
+            member_count=Count("members", distinct=True)
+        )
+
+
+class TeamCreateView(PermissionRequiredMixin, CreateView):
+    permission_required = "kamcrm.manage_users"
+    form_class = TeamForm
+    template_name = "kamcrm/team_form.html"
+    success_url = reverse_lazy("team_list")
+
+
+class TeamUpdateView(PermissionRequiredMixin, UpdateView):
+    permission_required = "kamcrm.manage_users"
+    model = Team
+    form_class = TeamForm
+    template_name = "kamcrm/team_form.html"
+    success_url = reverse_lazy("team_list")

@@ -1,0 +1,1 @@
+"""Planning: yearly account plans, their quarterly reviews and reminders."""
