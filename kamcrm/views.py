@@ -159,8 +159,10 @@ class TeamListView(PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Team.objects.select_related("director").annotate(
-            member_count=Count("members", distinct=True)
+        return (
+            Team.objects.select_related("director")
+            .annotate(member_count=Count("members", distinct=True))
+            .order_by("name")
         )
 
 

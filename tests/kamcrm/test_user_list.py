@@ -1,0 +1,82 @@
+import pytest
+from django.urls import reverse
+
+from kamcrm.models import Role
+from tests.factories import UserFactory
+
+
+@pytest.mark.parametrize("user_fixture", ["director1", "kam1"])
+def test_it_refuses_directors_and_kams(client, request, user_fixture):
+    client.force_login(request.getfixturevalue(user_fixture))
+
+    for name in ("user_list", "user_create", "team_list", "team_create"):
+        assert client.get(reverse(name)).status_code == 403, name
+
+
+def test_it_lists_active_users_with_their_teams(client, admin, kam1, kam2):
+    client.force_login(admin)
+
+    response = client.get(reverse("user_list"))
+
+    users = list(response.context["object_list"])
+    assert {"admin", "director1", "kam1", "director2", "kam2"} <= {u.username for u in users}
+    html = response.content.decode()
+    assert "North" in html
+    assert "South" in html
+
+
+def test_it_searches_by_name_username_and_email(client, admin, kam1, kam2):
+    UserFactory(username="nguyen", first_name="Lan", email="lan@example.vn")
+    client.force_login(admin)
+
+    def found(q):
+        response = client.get(reverse("user_list"), {"q": q})
+        return {u.username for u in response.context["object_list"]}
+
+    assert found("kam") == {"kam1", "kam2"}
+    assert found("lan") == {"nguyen"}
+    assert found("example.vn") == {"nguyen"}
+
+
+def test_it_filters_by_role_and_team(client, admin, kam1, kam2):
+    client.force_login(admin)
+
+    kams = client.get(reverse("user_list"), {"role": Role.KAM}).context["object_list"]
+    north = client.get(reverse("user_list"), {"team": kam1.team_id}).context["object_list"]
+
+    assert {u.username for u in kams} == {"kam1", "kam2"}
+    # A team's members and its director.
+    assert {u.username for u in north} == {"kam1", "director1"}
+
+
+def test_it_hides_deactivated_users_unless_asked(client, admin, kam1):
+    kam1.is_active = False
+    kam1.save(update_fields=["is_active"])
+    client.force_login(admin)
+
+    active = client.get(reverse("user_list")).context["object_list"]
+    inactive = client.get(reverse("user_list"), {"status": "inactive"}).context["object_list"]
+
+    assert "kam1" not in {u.username for u in active}
+    assert {u.username for u in inactive} == {"kam1"}
+
+
+def test_it_paginates(client, admin):
+    UserFactory.create_batch(30)
+    client.force_login(admin)
+
+    first = client.get(reverse("user_list"))
+    second = client.get(reverse("user_list"), {"page": 2})
+
+    assert len(first.context["object_list"]) == 25
+    assert len(second.context["object_list"]) == 6
+
+
+def test_it_runs_a_bounded_number_of_queries(client, admin, north, django_assert_max_num_queries):
+    UserFactory.create_batch(40, team=north)
+    client.force_login(admin)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("user_list"))
+
+    assert response.status_code == 200
