@@ -1,0 +1,52 @@
+"""Everything about customers, one module per concept."""
+
+from .accounts import (
+    Account,
+    AccountCompetitor,
+    AccountTeamMember,
+    AccountType,
+    Competitor,
+    ProductLine,
+)
+from .activities import Activity, ActivityKind, Commitment
+from .deals import Opportunity, OpportunityStage, OpportunityType, StageOutcome
+from .money import Currency
+from .people import (
+    DECISION_ROLES,
+    Attitude,
+    BuyingCentre,
+    BuyingCentreMember,
+    BuyingRole,
+    InfluenceLink,
+    Level,
+    Stakeholder,
+)
+from .revenue import RevenueLine
+from .thresholds import Thresholds
+
+__all__ = [
+    "DECISION_ROLES",
+    "Account",
+    "AccountCompetitor",
+    "AccountTeamMember",
+    "AccountType",
+    "Activity",
+    "ActivityKind",
+    "Attitude",
+    "BuyingCentre",
+    "BuyingCentreMember",
+    "BuyingRole",
+    "Commitment",
+    "Competitor",
+    "Currency",
+    "InfluenceLink",
+    "Level",
+    "Opportunity",
+    "OpportunityStage",
+    "OpportunityType",
+    "ProductLine",
+    "RevenueLine",
+    "StageOutcome",
+    "Stakeholder",
+    "Thresholds",
+]

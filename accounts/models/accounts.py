@@ -1,0 +1,219 @@
+"""Accounts (customers, arranged in groups of any depth) and who works on them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .money import MONEY, Currency
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class AccountType(models.TextChoices):
+    """001's account types."""
+
+    BREADWINNER = "breadwinner", _("Breadwinner")
+    PROSPECT = "prospect", _("Prospect")
+    IMAGE = "image", _("Image / reference")
+    EXPERT = "expert", _("Expert")
+
+
+def _shared_with(user) -> models.Q:
+    # A subquery rather than a join, so an account never appears twice.
+    return models.Q(pk__in=AccountTeamMember.objects.filter(user=user).values("account_id"))
+
+
+class AccountQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AccountQuerySet":
+        """Accounts the user may see: the only door to accounts for every view."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        if user.is_director:
+            return self.filter(owner__team__director=user)
+        own_team = models.Q(owner__team=user.team_id) if user.team_id else models.Q(owner=user)
+        return self.filter(own_team | _shared_with(user))
+
+    def editable_by(self, user) -> "AccountQuerySet":
+        """Accounts the user may change: a director's teams, a KAM's own and shared ones."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        if user.is_director:
+            return self.filter(owner__team__director=user)
+        return self.filter(models.Q(owner=user) | _shared_with(user))
+
+
+class Account(models.Model):
+    """A customer company, subsidiary, business unit or department, with its dossier."""
+
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+        help_text=_("The parent company, or the company a unit or department belongs to."),
+    )
+    # The source system's id, for imports; unique when given.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_accounts",
+        limit_choices_to={"role": "kam"},
+        verbose_name=_("owner"),
+    )
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    account_type = models.CharField(
+        _("account type"), max_length=20, choices=AccountType, blank=True
+    )
+    is_strategic = models.BooleanField(_("strategic"), default=False)
+    currency = models.ForeignKey(
+        Currency, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+    )
+    potential = models.DecimalField(
+        _("potential per year"),
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text=_("Estimated maximum yearly revenue this customer could bring us."),
+    )
+    lifetime_value = models.DecimalField(_("lifetime value"), **MONEY, null=True, blank=True)
+    product_fit = models.PositiveSmallIntegerField(
+        _("product fit (1-5)"), null=True, blank=True, validators=SCORE
+    )
+    strategic_value = models.PositiveSmallIntegerField(
+        _("strategic value (1-5)"), null=True, blank=True, validators=SCORE
+    )
+    description = models.TextField(_("general description"), blank=True)
+    history = models.TextField(
+        _("relationship history"),
+        blank=True,
+        help_text=_("What was delivered when, tenders joined, why each was won or lost."),
+    )
+    organisation = models.TextField(_("organisational structure"), blank=True)
+    market = models.TextField(_("market environment"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        indexes = [models.Index(fields=["parent"], name="account_parent_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="account_not_own_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="account_external_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        # A group is a tree: an account cannot sit below itself.
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("An account cannot be part of itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class AccountTeamMember(models.Model):
+    """Another of our people with a role on an account; they may edit it."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="team_members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_roles",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(
+        _("role on the account"),
+        max_length=100,
+        help_text=_("e.g. technical lead, executive sponsor"),
+    )
+
+    class Meta:
+        verbose_name = _("account team member")
+        verbose_name_plural = _("account team")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="account_team_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class ProductLine(models.Model):
+    """One of our offerings; revenue, opportunities and the whitespace map refer to it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product line")
+        verbose_name_plural = _("product lines")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competitor(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("competitor")
+        verbose_name_plural = _("competitors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountCompetitor(models.Model):
+    """A competitor working an account, and where it stands there."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="competitors")
+    competitor = models.ForeignKey(
+        Competitor, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("competitor")
+    )
+    position = models.CharField(
+        _("position"), max_length=200, blank=True, help_text=_("e.g. incumbent for logistics")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["competitor__name"]
+        verbose_name = _("competitor at the account")
+        verbose_name_plural = _("competitors at the account")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "competitor"], name="account_competitor_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.competitor)

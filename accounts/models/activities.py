@@ -1,0 +1,78 @@
+"""Contact with the customer: activities held and commitments made to them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .accounts import Account
+from .people import Stakeholder
+from .scoped import AccountScopedQuerySet
+
+
+class ActivityKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    ENTERTAINMENT = "entertainment", _("Entertainment")
+    EMAIL = "email", _("Email")
+
+
+class Activity(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind)
+    date = models.DateField(_("date"))
+    stakeholders = models.ManyToManyField(
+        Stakeholder, blank=True, related_name="activities", verbose_name=_("their people")
+    )
+    our_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("our people")
+    )
+    summary = models.TextField(_("summary"))
+    next_step = models.CharField(_("next step"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["account", "date"], name="activity_account_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class CommitmentQuerySet(AccountScopedQuerySet):
+    def overdue(self, today=None):
+        return self.filter(done_on__isnull=True, due__lt=today or timezone.localdate())
+
+
+class Commitment(models.Model):
+    """A promise made to the customer; lateness loses key accounts (001)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="commitments")
+    what = models.CharField(_("what we promised"), max_length=300)
+    due = models.DateField(_("due"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commitments"
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        indexes = [models.Index(fields=["account", "due"], name="commitment_account_due_idx")]
+
+    def __str__(self) -> str:
+        return self.what
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_on is None and self.due < timezone.localdate()

@@ -1,0 +1,55 @@
+"""Currencies and their rates to the company's base currency."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Every stored amount: DecimalField(**MONEY) beside a currency.
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class Currency(models.Model):
+    """An ISO 4217 currency and what one unit of it is worth in the base currency."""
+
+    code = models.CharField(_("code"), max_length=3, primary_key=True)
+    name = models.CharField(_("name"), max_length=60)
+    # VND has no minor unit: amounts are shown (and imported) as whole numbers.
+    minor_unit = models.PositiveSmallIntegerField(_("decimal places"), default=2)
+    rate_to_base = models.DecimalField(
+        _("rate to base currency"),
+        max_digits=20,
+        decimal_places=10,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.0000000001"))],
+        help_text=_("Value of one unit in the base currency; empty until an admin sets it."),
+    )
+    rate_updated_at = models.DateTimeField(_("rate updated"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("currency")
+        verbose_name_plural = _("currencies")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_base(self) -> bool:
+        return self.code == settings.KAMCRM_BASE_CURRENCY
+
+    def to_base(self, amount: Decimal) -> Decimal | None:
+        if self.rate_to_base is None:
+            return None
+        return amount * self.rate_to_base
+
+
+def base_amount(amount_field: str = "amount", currency_field: str = "currency"):
+    """SQL expression converting an amount column to the base currency."""
+    return models.ExpressionWrapper(
+        models.F(amount_field) * models.F(f"{currency_field}__rate_to_base"),
+        output_field=models.DecimalField(max_digits=30, decimal_places=2),
+    )
