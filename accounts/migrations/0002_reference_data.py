@@ -44,6 +44,9 @@ def create(apps, schema_editor):
             defaults={"order": order, "default_probability": probability, "outcome": outcome},
         )
 
+    # The one row of admin-editable thresholds, so reading it never writes.
+    apps.get_model("accounts", "Thresholds").objects.get_or_create(pk=1)
+
 
 def remove(apps, schema_editor):
     apps.get_model("accounts", "OpportunityStage").objects.filter(

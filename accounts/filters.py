@@ -1,0 +1,61 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kamcrm.models import Role, Team, User
+
+from .models import Account, AccountType
+
+
+class AccountFilter(django_filters.FilterSet):
+    """The account list's search, filters and sorting; the CSV export uses the same."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(role=Role.KAM), label=_("Owner"), empty_label=_("Any owner")
+    )
+    team = django_filters.ModelChoiceFilter(
+        field_name="owner__team",
+        queryset=Team.objects.all(),
+        label=_("Team"),
+        empty_label=_("Any team"),
+    )
+    account_type = django_filters.ChoiceFilter(
+        choices=AccountType.choices, label=_("Type"), empty_label=_("Any type")
+    )
+    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country"))
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("revenue_12m", "revenue"),
+            ("potential_base", "potential"),
+            ("open_pipeline", "pipeline"),
+            ("last_activity", "contact"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "revenue": _("Revenue, last 12 months"),
+            "potential": _("Potential"),
+            "pipeline": _("Open pipeline"),
+            "contact": _("Last contact"),
+        },
+        label=_("Sort"),
+    )
+
+    class Meta:
+        model = Account
+        fields = ["q", "owner", "team", "account_type", "country"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the people and teams the user may see are offered.
+        if user is not None and not user.is_admin:
+            if user.is_director:
+                teams = Team.objects.filter(director=user)
+            else:
+                teams = Team.objects.filter(pk=user.team_id)
+            self.filters["team"].queryset = teams
+            self.filters["owner"].queryset = User.objects.filter(role=Role.KAM, team__in=teams)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(external_id__iexact=value))

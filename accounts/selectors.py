@@ -1,0 +1,196 @@
+"""Reads for the account list and page: set-based, a bounded number of queries each."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from .models import (
+    Account,
+    Activity,
+    BuyingCentre,
+    Commitment,
+    InfluenceLink,
+    Opportunity,
+    RevenueLine,
+    StageOutcome,
+    Stakeholder,
+)
+from .models.money import base_amount
+from .periods import month_starts, trailing_window
+
+ZERO = Decimal(0)
+MONEY_OUT = models.DecimalField(max_digits=30, decimal_places=2)
+
+
+def _sum_per_account(queryset, value) -> Subquery:
+    """A correlated subquery summing `value` over `queryset` for the outer account."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(account=OuterRef("pk"))
+            .order_by()
+            .values("account")
+            .annotate(total=Sum(value))
+            .values("total"),
+            output_field=MONEY_OUT,
+        ),
+        ZERO,
+        output_field=MONEY_OUT,
+    )
+
+
+def revenue_12m_expression(as_of: date):
+    start, end = trailing_window(as_of)
+    lines = RevenueLine.objects.filter(date__gte=start, date__lt=end)
+    return _sum_per_account(lines, base_amount())
+
+
+def open_pipeline_expression():
+    return _sum_per_account(
+        Opportunity.objects.filter(stage__outcome=StageOutcome.OPEN), base_amount()
+    )
+
+
+def account_list(*, user, as_of: date | None = None) -> models.QuerySet[Account]:
+    """The accounts a user sees, with what the list shows and sorts by."""
+    as_of = as_of or timezone.localdate()
+    overdue = Commitment.objects.filter(account=OuterRef("pk"), done_on__isnull=True, due__lt=as_of)
+    return (
+        Account.objects.visible_to(user)
+        .select_related("owner", "owner__team", "parent")
+        .annotate(
+            revenue_12m=revenue_12m_expression(as_of),
+            open_pipeline=open_pipeline_expression(),
+            potential_base=models.ExpressionWrapper(
+                models.F("potential") * models.F("currency__rate_to_base"),
+                output_field=MONEY_OUT,
+            ),
+            last_activity=Subquery(
+                Activity.objects.filter(account=OuterRef("pk")).order_by("-date").values("date")[:1]
+            ),
+            overdue_commitments=Coalesce(
+                Subquery(overdue.order_by().values("account").annotate(n=Count("pk")).values("n")),
+                0,
+            ),
+        )
+    )
+
+
+@dataclass
+class GroupNode:
+    account: Account
+    depth: int
+    revenue_12m: Decimal = ZERO
+    potential: Decimal = ZERO
+    open_pipeline: Decimal = ZERO
+    children: list["GroupNode"] = field(default_factory=list)
+
+    def totals(self) -> tuple[Decimal, Decimal, Decimal]:
+        """This unit plus everything below it."""
+        revenue, potential, pipeline = self.revenue_12m, self.potential, self.open_pipeline
+        for child in self.children:
+            r, p, o = child.totals()
+            revenue, potential, pipeline = revenue + r, potential + p, pipeline + o
+        return revenue, potential, pipeline
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def account_group(*, account: Account, user, as_of: date | None = None) -> GroupNode:
+    """The account's whole group as the user may see it, each unit with its roll-ups.
+
+    One query per level of the tree, plus one for the figures: bounded by depth, not size.
+    """
+    visible = Account.objects.visible_to(user)
+    root = account
+    while root.parent_id is not None:
+        parent = visible.filter(pk=root.parent_id).first()
+        if parent is None:
+            break
+        root = parent
+    ids, level = [root.pk], [root.pk]
+    by_parent: dict[int, list[Account]] = defaultdict(list)
+    while level:
+        children = list(visible.filter(parent_id__in=level).order_by("name"))
+        for child in children:
+            by_parent[child.parent_id].append(child)
+        level = [child.pk for child in children]
+        ids += level
+    figures = {
+        row["pk"]: row
+        for row in account_list(user=user, as_of=as_of)
+        .filter(pk__in=ids)
+        .values("pk", "revenue_12m", "potential_base", "open_pipeline")
+    }
+
+    def build(unit: Account, depth: int) -> GroupNode:
+        row = figures.get(unit.pk, {})
+        return GroupNode(
+            account=unit,
+            depth=depth,
+            revenue_12m=row.get("revenue_12m") or ZERO,
+            potential=row.get("potential_base") or ZERO,
+            open_pipeline=row.get("open_pipeline") or ZERO,
+            children=[build(child, depth + 1) for child in by_parent[unit.pk]],
+        )
+
+    return build(root, 0)
+
+
+def monthly_revenue(*, account: Account, as_of: date | None = None, months: int = 24):
+    """(month, base-currency total) for each of the last `months` whole months."""
+    start, end = trailing_window(as_of or timezone.localdate(), months)
+    totals = dict(
+        RevenueLine.objects.filter(account=account, date__gte=start, date__lt=end)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(total=Sum(base_amount()))
+        .values_list("month", "total")
+    )
+    return [(month, totals.get(month) or ZERO) for month in month_starts(start, end)]
+
+
+def account_page(*, account: Account, user) -> dict:
+    """Everything the account page shows, in a fixed number of queries."""
+    stakeholders = list(
+        Stakeholder.objects.filter(account=account).select_related(
+            "reports_to", "relationship_holder"
+        )
+    )
+    links = list(
+        InfluenceLink.objects.filter(source__account=account).select_related("source", "target")
+    )
+    today = timezone.localdate()
+    activities = list(
+        Activity.objects.filter(account=account)
+        .select_related("created_by")
+        .prefetch_related("stakeholders", "our_people")[:20]
+    )
+    return {
+        "group": account_group(account=account, user=user),
+        "stakeholders": stakeholders,
+        "influence_links": links,
+        "buying_centres": BuyingCentre.objects.filter(account=account)
+        .select_related("opportunity")
+        .prefetch_related("memberships__stakeholder"),
+        "opportunities": Opportunity.objects.filter(account=account)
+        .select_related("stage", "currency", "product_line", "owner")
+        .prefetch_related("competitors")
+        .order_by("stage__outcome", "expected_close"),
+        "activities": activities,
+        "commitments": Commitment.objects.filter(account=account)
+        .filter(Q(done_on__isnull=True) | Q(done_on__gte=today.replace(day=1)))
+        .select_related("owner"),
+        "competitors": account.competitors.select_related("competitor"),
+        "account_team": account.team_members.select_related("user"),
+        "monthly_revenue": monthly_revenue(account=account, as_of=today),
+        "last_activity": activities[0].date if activities else None,
+    }

@@ -1,0 +1,27 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def money(value, currency) -> str:
+    """`{{ amount|money:currency }}`: grouped for the user's locale, with the currency's
+    own decimal places (none for VND) and its code."""
+    if value is None or value == "":
+        return "\N{EN DASH}"
+    places = getattr(currency, "minor_unit", 2)
+    amount = Decimal(value).quantize(Decimal(1).scaleb(-places))
+    return f"{number_format(amount, places, use_l10n=True, force_grouping=True)} {currency}"
+
+
+@register.filter
+def compact(value) -> str:
+    """Short figures for chart labels: 1.2M, 350k."""
+    value = float(value or 0)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= limit:
+            return f"{value / limit:.1f}{suffix}"
+    return f"{value:.0f}"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from .views import accounts
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", accounts.AccountListView.as_view(), name="list"),
+    path("export.csv", accounts.account_export, name="export"),
+    path("new/", accounts.AccountCreateView.as_view(), name="create"),
+    path("<int:pk>/", accounts.account_detail, name="detail"),
+    path("<int:pk>/brief/", accounts.account_brief, name="brief"),
+    path("<int:pk>/edit/", accounts.AccountUpdateView.as_view(), name="update"),
+]

@@ -1,0 +1,174 @@
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, ListView, UpdateView
+
+from ..charts import revenue_bars
+from ..filters import AccountFilter
+from ..forms import AccountForm
+from ..models import Account, Currency, Thresholds
+from ..selectors import account_list, account_page
+from ..stakeholder_map import layout
+
+
+class AccountListView(ListView):
+    template_name = "accounts/account_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset = AccountFilter(
+            self.request.GET,
+            queryset=account_list(user=self.request.user),
+            user=self.request.user,
+        )
+        if not self.filterset.is_valid():
+            return Account.objects.none()
+        accounts = self.filterset.qs
+        return (
+            accounts if self.filterset.form.cleaned_data.get("sort") else accounts.order_by("name")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        rhythm, today = Thresholds.current().contact_rhythm_days, timezone.localdate()
+        for account in context["object_list"]:
+            last = account.last_activity
+            account.days_since_contact = (today - last).days if last else None
+            account.is_stale = last is None or account.days_since_contact > rhythm
+        context.update(
+            filterset=self.filterset,
+            query_without_page=query.urlencode(),
+            contact_rhythm_days=rhythm,
+        )
+        return context
+
+
+CSV_HEADER = [
+    "external_id",
+    "name",
+    "parent",
+    "owner",
+    "team",
+    "type",
+    "country",
+    "revenue_12m",
+    "potential",
+    "open_pipeline",
+    "last_contact",
+    "overdue_commitments",
+]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def account_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered account list as CSV, streamed so a large portfolio never sits in memory."""
+    filterset = AccountFilter(
+        request.GET, queryset=account_list(user=request.user), user=request.user
+    )
+    accounts = filterset.qs.order_by("name") if filterset.is_valid() else Account.objects.none()
+    places = Currency.objects.get(code=settings.KAMCRM_BASE_CURRENCY).minor_unit
+
+    def amount(value) -> str:
+        return "" if value is None else f"{value:.{places}f}"
+
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(CSV_HEADER)
+        for a in accounts.iterator(chunk_size=1000):
+            yield writer.writerow(
+                [
+                    a.external_id,
+                    a.name,
+                    a.parent.name if a.parent else "",
+                    a.owner.username,
+                    a.owner.team.name if a.owner.team else "",
+                    a.account_type,
+                    a.country,
+                    amount(a.revenue_12m),
+                    amount(a.potential_base),
+                    amount(a.open_pipeline),
+                    a.last_activity or "",
+                    a.overdue_commitments,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="accounts.csv"'
+    return response
+
+
+def _page_context(request: HttpRequest, pk: int) -> dict:
+    account = get_object_or_404(
+        Account.objects.visible_to(request.user).select_related(
+            "owner", "owner__team", "parent", "currency"
+        ),
+        pk=pk,
+    )
+    context = account_page(account=account, user=request.user)
+    rhythm = Thresholds.current().contact_rhythm_days
+    today = timezone.localdate()
+    last = context["last_activity"]
+    context.update(
+        account=account,
+        can_edit=request.user.has_perm("accounts.change_account", account),
+        stakeholder_map=layout(context["stakeholders"], context["influence_links"]),
+        days_since_contact=(today - last).days if last else None,
+        contact_rhythm_days=rhythm,
+        is_stale=last is None or (today - last).days > rhythm,
+        today=today,
+        revenue_chart=revenue_bars(context["monthly_revenue"]),
+    )
+    return context
+
+
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "accounts/account_detail.html", _page_context(request, pk))
+
+
+def account_brief(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one-page summary to print before a meeting (001)."""
+    return render(request, "accounts/account_brief.html", _page_context(request, pk))
+
+
+class AccountCreateView(CreateView):
+    form_class = AccountForm
+    template_name = "accounts/account_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"currency": settings.KAMCRM_BASE_CURRENCY, "owner": self.request.user.pk}
+
+    def form_valid(self, form):
+        account = form.save()
+        messages.success(self.request, _("%(account)s was created.") % {"account": account})
+        return redirect("accounts:detail", pk=account.pk)
+
+
+class AccountUpdateView(UpdateView):
+    form_class = AccountForm
+    template_name = "accounts/account_form.html"
+
+    def get_queryset(self):
+        return Account.objects.editable_by(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        account = form.save()
+        messages.success(self.request, _("%(account)s was saved.") % {"account": account})
+        return redirect("accounts:detail", pk=account.pk)

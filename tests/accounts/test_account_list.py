@@ -1,0 +1,128 @@
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AccountType, Commitment, Currency
+from accounts.periods import trailing_window
+from tests.factories import (
+    AccountFactory,
+    OpportunityFactory,
+    RevenueLineFactory,
+    StakeholderFactory,
+)
+
+
+def listed(response):
+    return [account.name for account in response.context["object_list"]]
+
+
+def test_a_kam_lists_their_teams_accounts_only(client, kam1, north_account, south_account):
+    client.force_login(kam1)
+
+    assert listed(client.get(reverse("accounts:list"))) == ["Siam Cement"]
+
+
+def test_it_searches_by_name_and_external_id(client, kam1, north_account):
+    AccountFactory(name="Bangkok Paper", owner=kam1)
+    client.force_login(kam1)
+
+    assert listed(client.get(reverse("accounts:list"), {"q": "paper"})) == ["Bangkok Paper"]
+    assert listed(client.get(reverse("accounts:list"), {"q": "sc-1"})) == ["Siam Cement"]
+
+
+def test_it_filters_by_type_and_country(client, kam1, north_account):
+    AccountFactory(name="Warsaw Media", owner=kam1, country="Poland", account_type="image")
+    client.force_login(kam1)
+
+    by_type = client.get(reverse("accounts:list"), {"account_type": AccountType.IMAGE})
+    by_country = client.get(reverse("accounts:list"), {"country": "poland"})
+
+    assert listed(by_type) == ["Warsaw Media"]
+    assert listed(by_country) == ["Warsaw Media"]
+
+
+def test_it_sorts_by_revenue_in_the_base_currency(client, kam1):
+    Currency.objects.filter(code="THB").update(rate_to_base=Decimal("0.03"))
+    small = AccountFactory(name="Small in dollars", owner=kam1)
+    large = AccountFactory(name="Large in baht", owner=kam1)
+    RevenueLineFactory(account=small, amount=Decimal("1000"))
+    RevenueLineFactory(account=large, amount=Decimal("100000"), currency_id="THB")  # 3,000 USD
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:list"), {"sort": "-revenue"})
+
+    assert listed(response) == ["Large in baht", "Small in dollars"]
+    assert response.context["object_list"][0].revenue_12m == Decimal("3000.00")
+
+
+def test_revenue_counts_the_last_twelve_whole_months_only(client, kam1, north_account):
+    start, end = trailing_window(timezone.localdate())
+    RevenueLineFactory(account=north_account, date=start, amount=Decimal("10"))
+    RevenueLineFactory(account=north_account, date=end - timedelta(days=1), amount=Decimal("20"))
+    RevenueLineFactory(account=north_account, date=start - timedelta(days=1), amount=Decimal("400"))
+    RevenueLineFactory(account=north_account, date=end, amount=Decimal("8000"))
+    client.force_login(kam1)
+
+    account = client.get(reverse("accounts:list")).context["object_list"][0]
+
+    assert account.revenue_12m == Decimal("30.00")
+
+
+def test_it_flags_overdue_commitments_and_stale_contact(client, kam1, north_account):
+    Commitment.objects.create(
+        account=north_account,
+        what="Send the revised quote",
+        due=timezone.localdate() - timedelta(days=3),
+        owner=kam1,
+    )
+    client.force_login(kam1)
+
+    html = client.get(reverse("accounts:list")).content.decode()
+
+    assert "1 overdue commitment" in html
+    assert "never contacted" in html
+
+
+def test_it_paginates(client, kam1):
+    AccountFactory.create_batch(30, owner=kam1)
+    client.force_login(kam1)
+
+    assert len(listed(client.get(reverse("accounts:list")))) == 25
+    assert len(listed(client.get(reverse("accounts:list"), {"page": 2}))) == 5
+
+
+def test_it_says_what_to_do_when_empty(client, kam1):
+    client.force_login(kam1)
+
+    assert "No accounts yet" in client.get(reverse("accounts:list")).content.decode()
+
+
+def test_it_exports_the_filtered_list_as_csv(client, kam1, north_account, south_account):
+    AccountFactory(name="Bangkok Paper", owner=kam1)
+    RevenueLineFactory(account=north_account, amount=Decimal("1234.50"))
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:export"), {"q": "siam"})
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [row["name"] for row in rows] == ["Siam Cement"]
+    assert rows[0]["revenue_12m"] == "1234.50"
+    assert rows[0]["owner"] == "kam1"
+
+
+def test_it_runs_a_bounded_number_of_queries(client, kam1, django_assert_max_num_queries):
+    for index in range(30):
+        account = AccountFactory(owner=kam1, name=f"Account {index:02}")
+        RevenueLineFactory.create_batch(5, account=account)
+        OpportunityFactory.create_batch(2, account=account)
+        StakeholderFactory.create_batch(2, account=account)
+    client.force_login(kam1)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("accounts:list"))
+
+    assert len(listed(response)) == 25

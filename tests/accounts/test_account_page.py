@@ -1,0 +1,175 @@
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import (
+    AccountCompetitor,
+    Activity,
+    Attitude,
+    BuyingCentre,
+    BuyingCentreMember,
+    BuyingRole,
+    Commitment,
+    Competitor,
+    InfluenceLink,
+    OpportunityStage,
+)
+from tests.factories import (
+    AccountFactory,
+    OpportunityFactory,
+    RevenueLineFactory,
+    StakeholderFactory,
+)
+
+
+@pytest.mark.parametrize("view", ["accounts:detail", "accounts:brief", "accounts:update"])
+def test_another_teams_kam_gets_404(client, kam1, south_account, view):
+    client.force_login(kam1)
+
+    assert client.get(reverse(view, args=[south_account.pk])).status_code == 404
+    assert client.post(reverse(view, args=[south_account.pk]), {}).status_code in (404, 405)
+
+
+def test_a_director_of_another_team_gets_404(client, director2, north_account):
+    client.force_login(director2)
+
+    assert client.get(reverse("accounts:detail", args=[north_account.pk])).status_code == 404
+
+
+def test_it_shows_the_dossier_and_the_people(client, kam1, north_account):
+    boss = StakeholderFactory(account=north_account, name="Khun Anan", title="CEO")
+    StakeholderFactory(account=north_account, name="Khun Malee", reports_to=boss)
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:detail", args=[north_account.pk]))
+
+    html = response.content.decode()
+    assert response.context["account"] == north_account
+    assert html.count('data-testid="map-node"') == 2
+    assert "Khun Malee" in html
+    assert [e.kind for e in response.context["stakeholder_map"].edges] == ["reports"]
+
+
+def test_it_warns_when_no_supporter_sits_at_decision_level(client, kam1, north_account):
+    StakeholderFactory(
+        account=north_account,
+        buying_role=BuyingRole.DECISION_MAKER,
+        attitude=Attitude.OPPONENT,
+    )
+    client.force_login(kam1)
+    url = reverse("accounts:detail", args=[north_account.pk])
+
+    assert 'data-testid="no-decision-supporter"' in client.get(url).content.decode()
+
+    StakeholderFactory(
+        account=north_account, buying_role=BuyingRole.ECONOMIC_BUYER, attitude=Attitude.SUPPORTER
+    )
+    assert 'data-testid="no-decision-supporter"' not in client.get(url).content.decode()
+
+
+def test_it_rolls_up_the_group_in_the_base_currency(client, kam1, director1):
+    group = AccountFactory(name="Cement Group", owner=kam1, potential=Decimal("1000"))
+    paper = AccountFactory(name="Paper Co", owner=kam1, parent=group, potential=Decimal("500"))
+    RevenueLineFactory(account=group, amount=Decimal("100"))
+    RevenueLineFactory(account=paper, amount=Decimal("40"))
+    OpportunityFactory(account=paper, amount=Decimal("7"))
+    OpportunityFactory(
+        account=paper, amount=Decimal("900"), stage=OpportunityStage.objects.get(name="Closed won")
+    )
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:detail", args=[paper.pk]))
+
+    root = response.context["group"]
+    assert root.account == group
+    assert root.totals() == (Decimal("140.00"), Decimal("1500.00"), Decimal("7.00"))
+    assert [child.account for child in root.children] == [paper]
+
+
+def test_it_flags_overdue_commitments_and_shows_the_timeline(client, kam1, north_account):
+    today = timezone.localdate()
+    Commitment.objects.create(
+        account=north_account, what="Send samples", due=today - timedelta(days=1), owner=kam1
+    )
+    Activity.objects.create(
+        account=north_account,
+        kind="visit",
+        date=today - timedelta(days=90),
+        summary="Plant visit",
+        created_by=kam1,
+    )
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:detail", args=[north_account.pk]))
+
+    html = response.content.decode()
+    assert "overdue since" in html
+    assert "Plant visit" in html
+    assert response.context["days_since_contact"] == 90
+    assert response.context["is_stale"] is True
+
+
+def test_it_charts_24_months_of_revenue(client, kam1, north_account):
+    RevenueLineFactory(account=north_account, amount=Decimal("250"))
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:detail", args=[north_account.pk]))
+
+    months = response.context["monthly_revenue"]
+    assert len(months) == 24
+    assert sum(total for _, total in months) == Decimal("250")
+
+
+def test_it_runs_a_bounded_number_of_queries_however_big_the_account(
+    client, kam1, north_account, django_assert_max_num_queries
+):
+    unit = AccountFactory(owner=kam1, parent=north_account)
+    people = StakeholderFactory.create_batch(40, account=north_account)
+    for boss, report in itertools.pairwise(people):
+        report.reports_to = boss
+        report.save(update_fields=["reports_to"])
+    for a, b in zip(people, people[2:], strict=False):
+        InfluenceLink.objects.create(source=a, target=b)
+    competitor = Competitor.objects.create(name="Holcim")
+    AccountCompetitor.objects.create(account=north_account, competitor=competitor)
+    for opportunity in OpportunityFactory.create_batch(30, account=north_account):
+        opportunity.competitors.add(competitor)
+    centre = BuyingCentre.objects.create(account=north_account, name="Kiln upgrade")
+    for person in people[:10]:
+        BuyingCentreMember.objects.create(
+            buying_centre=centre, stakeholder=person, role=BuyingRole.USER
+        )
+    for _ in range(30):
+        activity = Activity.objects.create(
+            account=north_account,
+            kind="call",
+            date=timezone.localdate(),
+            summary="Call",
+            created_by=kam1,
+        )
+        activity.stakeholders.add(*people[:3])
+    RevenueLineFactory.create_batch(200, account=north_account)
+    RevenueLineFactory.create_batch(50, account=unit)
+    client.force_login(kam1)
+
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("accounts:detail", args=[north_account.pk]))
+
+    assert response.status_code == 200
+    assert len(response.context["stakeholder_map"].nodes) == 40
+
+
+def test_the_brief_fits_the_essentials_on_one_page(client, kam1, north_account):
+    StakeholderFactory(account=north_account, name="Khun Anan")
+    OpportunityFactory(account=north_account, name="Kiln upgrade")
+    client.force_login(kam1)
+
+    html = client.get(reverse("accounts:brief", args=[north_account.pk])).content.decode()
+
+    assert "Khun Anan" in html
+    assert "Kiln upgrade" in html
+    assert "window.print()" in html
