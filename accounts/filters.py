@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ class AccountFilter(django_filters.FilterSet):
             "contact": _("Last contact"),
         },
         label=_("Sort"),
+        empty_label=_("Name"),
     )
 
     class Meta:
@@ -56,6 +58,12 @@ class AccountFilter(django_filters.FilterSet):
                 teams = Team.objects.filter(pk=user.team_id)
             self.filters["team"].queryset = teams
             self.filters["owner"].queryset = User.objects.filter(role=Role.KAM, team__in=teams)
+
+        for field in self.form.fields.values():
+            widget = field.widget
+            widget.attrs["class"] = (
+                "form-select" if isinstance(widget, forms.Select) else "form-control"
+            )
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(external_id__iexact=value))

@@ -25,3 +25,12 @@ def compact(value) -> str:
         if abs(value) >= limit:
             return f"{value / limit:.1f}{suffix}"
     return f"{value:.0f}"
+
+
+@register.filter
+def whole(value) -> str:
+    """An amount in whole units, grouped, for tables whose heading names the currency."""
+    if value is None or value == "":
+        return "\N{EN DASH}"
+    amount = Decimal(value).quantize(Decimal(1))
+    return number_format(amount, 0, use_l10n=True, force_grouping=True)

@@ -39,3 +39,22 @@ def test_it_keeps_a_changed_password(db, settings):
 
     kam1.refresh_from_db()
     assert kam1.check_password("changed by kam1")
+
+
+def test_it_grows_a_portfolio_per_team_and_never_doubles_it(db, settings):
+    from accounts.models import Account, RevenueLine, Stakeholder
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (Account.objects.count(), RevenueLine.objects.count(), Stakeholder.objects.count())
+    call_command("seed_demo")
+
+    assert (
+        Account.objects.count(),
+        RevenueLine.objects.count(),
+        Stakeholder.objects.count(),
+    ) == counts
+    assert Account.objects.filter(owner__username="kam1").count() >= 10
+    assert Account.objects.filter(owner__username="kam2").count() >= 10
+    assert Account.objects.filter(parent__isnull=False).exists()
+    assert counts[1] > 24 * 10

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from accounts.demo import seed_portfolio
 from kamcrm.models import Role, Team, User
 
 DEMO_PASSWORD = "demo"
@@ -22,7 +24,7 @@ class Command(BaseCommand):
                 "Refusing to load demo users with known passwords while DJANGO_DEBUG is off. "
                 "Use --force if you really mean it."
             )
-        created = 0
+        created = accounts = 0
         created += self._user("admin", "Ada", "Admin", Role.ADMIN)[1]
         teams = [
             ("North", "director1", "Dana", "North"),
@@ -32,11 +34,13 @@ class Command(BaseCommand):
             director, new = self._user(director_name, first, last, Role.DIRECTOR)
             created += new
             team, _ = Team.objects.get_or_create(name=team_name, defaults={"director": director})
-            _, new = self._user(f"kam{number}", "Kim", f"{last} {number}", Role.KAM, team=team)
+            kam, new = self._user(f"kam{number}", "Kim", f"{last} {number}", Role.KAM, team=team)
             created += new
+            accounts += seed_portfolio(kam=kam, team_name=team_name, today=timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready ({created} users created; password '{DEMO_PASSWORD}')."
+                f"Demo data ready ({created} users and {accounts} accounts created; "
+                f"password '{DEMO_PASSWORD}')."
             )
         )
 
