@@ -1,8 +1,8 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kamcrm.forms import style_widgets
 from kamcrm.models import Role, Team, User
 
 from .models import Account, AccountType
@@ -59,11 +59,7 @@ class AccountFilter(django_filters.FilterSet):
             self.filters["team"].queryset = teams
             self.filters["owner"].queryset = User.objects.filter(role=Role.KAM, team__in=teams)
 
-        for field in self.form.fields.values():
-            widget = field.widget
-            widget.attrs["class"] = (
-                "form-select" if isinstance(widget, forms.Select) else "form-control"
-            )
+        style_widgets(self.form.fields)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(external_id__iexact=value))

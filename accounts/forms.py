@@ -2,9 +2,10 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kamcrm.forms import style_widgets
 from kamcrm.models import Role, User
 
-from .models import Account, Currency
+from .models import Account, Currency, InfluenceLink, Stakeholder
 
 
 def assignable_owners(user):
@@ -74,3 +75,87 @@ class AccountForm(forms.ModelForm):
         if value and clash.exists():
             raise forms.ValidationError(_("Another account already has this external id."))
         return value
+
+
+class StakeholderForm(forms.ModelForm):
+    """One person at the account; `account` fixes whom they can report to."""
+
+    class Meta:
+        model = Stakeholder
+        fields = [
+            "name",
+            "title",
+            "department",
+            "level",
+            "reports_to",
+            "buying_role",
+            "attitude",
+            "relationship_closeness",
+            "solution_acceptance",
+            "price_acceptance",
+            "relationship_holder",
+            "relationship_strength",
+            "email",
+            "phone",
+            "last_contact",
+            "notes",
+        ]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "last_contact": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        colleagues = Stakeholder.objects.filter(account=account)
+        if self.instance.pk:
+            colleagues = colleagues.exclude(pk=self.instance.pk)
+        self.fields["reports_to"].queryset = colleagues
+        if "relationship_holder" in self.fields:
+            self.fields["relationship_holder"].queryset = User.objects.filter(is_active=True)
+
+
+class StakeholderRowForm(StakeholderForm):
+    """The same rules in the compact many-rows editor."""
+
+    class Meta(StakeholderForm.Meta):
+        fields = [
+            "name",
+            "title",
+            "department",
+            "level",
+            "reports_to",
+            "buying_role",
+            "attitude",
+            "relationship_closeness",
+            "solution_acceptance",
+            "price_acceptance",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields, small=True)
+
+
+StakeholderFormSet = forms.inlineformset_factory(
+    Account, Stakeholder, form=StakeholderRowForm, extra=3, can_delete=True
+)
+
+
+class InfluenceLinkForm(forms.ModelForm):
+    class Meta:
+        model = InfluenceLink
+        fields = ["source", "target", "strength", "note"]
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Stakeholder.objects.filter(account=account)
+        self.fields["source"].queryset = people
+        self.fields["target"].queryset = people
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") and cleaned.get("source") == cleaned.get("target"):
+            raise forms.ValidationError(_("Choose two different people."))
+        return cleaned

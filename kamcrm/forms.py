@@ -82,3 +82,16 @@ class TeamForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["director"].queryset = User.objects.filter(role=Role.DIRECTOR, is_active=True)
+
+
+def style_widgets(fields, *, small: bool = False) -> None:
+    """Bootstrap classes for forms rendered field by field rather than through crispy."""
+    suffix = " form-select-sm" if small else ""
+    for field in fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select" + suffix
+        else:
+            widget.attrs["class"] = "form-control" + suffix.replace("select", "control")

@@ -1,0 +1,134 @@
+from django.urls import reverse
+
+from accounts.models import InfluenceLink, Stakeholder
+from tests.factories import StakeholderFactory
+
+
+def person(**overrides):
+    data = {
+        "name": "Khun Malee",
+        "title": "Plant manager",
+        "department": "Operations",
+        "level": "management",
+        "attitude": "supporter",
+        "buying_role": "technical_evaluator",
+        "relationship_closeness": "4",
+        "solution_acceptance": "5",
+        "price_acceptance": "2",
+    }
+    return {**data, **overrides}
+
+
+def test_the_owner_adds_a_stakeholder_with_a_reporting_line(client, kam1, north_account):
+    boss = StakeholderFactory(account=north_account, name="Khun Anan")
+    client.force_login(kam1)
+
+    response = client.post(
+        reverse("accounts:stakeholder_create", args=[north_account.pk]),
+        person(reports_to=boss.pk),
+    )
+
+    assert response["Location"] == reverse("accounts:detail", args=[north_account.pk])
+    malee = Stakeholder.objects.get(name="Khun Malee")
+    assert (malee.account, malee.reports_to) == (north_account, boss)
+    malee.refresh_from_db()
+    assert malee.overall_closeness == 11 / 3
+
+
+def test_it_refuses_a_boss_from_another_account(client, kam1, north_account, south_account):
+    outsider = StakeholderFactory(account=south_account)
+    client.force_login(kam1)
+
+    response = client.post(
+        reverse("accounts:stakeholder_create", args=[north_account.pk]),
+        person(reports_to=outsider.pk),
+    )
+
+    assert "reports_to" in response.context["form"].errors
+    assert not Stakeholder.objects.filter(name="Khun Malee").exists()
+
+
+def test_it_shows_score_errors(client, kam1, north_account):
+    client.force_login(kam1)
+
+    response = client.post(
+        reverse("accounts:stakeholder_create", args=[north_account.pk]),
+        person(price_acceptance="7", name=""),
+    )
+
+    assert set(response.context["form"].errors) >= {"price_acceptance", "name"}
+
+
+def test_another_teams_kam_gets_404_by_get_and_post(client, kam2, north_account):
+    someone = StakeholderFactory(account=north_account, name="Khun Anan")
+    client.force_login(kam2)
+
+    urls = [
+        reverse("accounts:stakeholder_create", args=[north_account.pk]),
+        reverse("accounts:stakeholder_update", args=[north_account.pk, someone.pk]),
+        reverse("accounts:stakeholders", args=[north_account.pk]),
+        reverse("accounts:influence_create", args=[north_account.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, person(name="Hijack")).status_code == 404, url
+    someone.refresh_from_db()
+    assert someone.name == "Khun Anan"
+
+
+def test_a_stakeholder_is_only_reachable_through_its_own_account(
+    client, kam1, north_account, south_account
+):
+    elsewhere = StakeholderFactory(account=south_account)
+    client.force_login(kam1)
+
+    url = reverse("accounts:stakeholder_update", args=[north_account.pk, elsewhere.pk])
+
+    assert client.get(url).status_code == 404
+
+
+def test_the_bulk_editor_saves_changes_additions_and_deletions(client, kam1, north_account):
+    keep = StakeholderFactory(account=north_account, name="Keep")
+    drop = StakeholderFactory(account=north_account, name="Drop")
+    client.force_login(kam1)
+    prefix = "stakeholders"
+    data = {
+        f"{prefix}-TOTAL_FORMS": "3",
+        f"{prefix}-INITIAL_FORMS": "2",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, (existing, overrides) in enumerate(
+        [(keep, {"name": "Keep (renamed)"}), (drop, {"DELETE": "on"}), (None, {"name": "New"})]
+    ):
+        row = person(name=existing.name if existing else "", **{})
+        row.update(overrides)
+        if existing:
+            row["id"] = existing.pk
+        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+
+    response = client.post(reverse("accounts:stakeholders", args=[north_account.pk]), data)
+
+    assert response.status_code == 302, response.context["formset"].errors
+    assert set(north_account.stakeholders.values_list("name", flat=True)) == {
+        "Keep (renamed)",
+        "New",
+    }
+
+
+def test_it_links_influence_between_two_people(client, kam1, north_account):
+    a = StakeholderFactory(account=north_account)
+    b = StakeholderFactory(account=north_account)
+    client.force_login(kam1)
+
+    same = client.post(
+        reverse("accounts:influence_create", args=[north_account.pk]),
+        {"source": a.pk, "target": a.pk, "strength": 3},
+    )
+    client.post(
+        reverse("accounts:influence_create", args=[north_account.pk]),
+        {"source": a.pk, "target": b.pk, "strength": 4},
+    )
+
+    assert same.context["form"].non_field_errors()
+    assert InfluenceLink.objects.get().strength == 4
