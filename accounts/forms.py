@@ -1,11 +1,28 @@
 from django import forms
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kamcrm.forms import style_widgets
 from kamcrm.models import Role, User
 
-from .models import Account, Currency, InfluenceLink, Stakeholder
+from .models import (
+    Account,
+    AccountCompetitor,
+    AccountTeamMember,
+    Activity,
+    BuyingCentre,
+    BuyingCentreMember,
+    Commitment,
+    Competitor,
+    Currency,
+    InfluenceLink,
+    Opportunity,
+    ProductLine,
+    StageOutcome,
+    Stakeholder,
+)
 
 
 def assignable_owners(user):
@@ -159,3 +176,181 @@ class InfluenceLinkForm(forms.ModelForm):
         if cleaned.get("source") and cleaned.get("source") == cleaned.get("target"):
             raise forms.ValidationError(_("Choose two different people."))
         return cleaned
+
+
+def account_people(account: Account):
+    """Our people who may hold a task at the account: its owner, its team, its director."""
+    return User.objects.filter(
+        Q(pk=account.owner_id)
+        | Q(account_roles__account=account)
+        | Q(led_teams__members=account.owner_id),
+        is_active=True,
+    ).distinct()
+
+
+class OpportunityForm(forms.ModelForm):
+    class Meta:
+        model = Opportunity
+        fields = [
+            "name",
+            "opportunity_type",
+            "stage",
+            "amount",
+            "currency",
+            "probability",
+            "expected_close",
+            "product_line",
+            "competitors",
+            "owner",
+            "close_reason",
+        ]
+        widgets = {
+            "expected_close": forms.DateInput(attrs={"type": "date"}),
+            "close_reason": forms.Textarea(attrs={"rows": 3}),
+            "competitors": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["owner"].queryset = account_people(account)
+        self.fields["product_line"].queryset = ProductLine.objects.filter(is_active=True)
+        self.fields["probability"].required = False
+        self.fields["probability"].help_text = _("Leave empty to use the stage's default.")
+        if not self.instance.pk:
+            self.initial.setdefault("currency", account.currency_id)
+            self.initial.setdefault("owner", account.owner_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        stage = cleaned.get("stage")
+        if stage is None:
+            return cleaned
+        if cleaned.get("probability") is None:
+            cleaned["probability"] = stage.default_probability
+            self.instance.probability = stage.default_probability
+        if stage.outcome == StageOutcome.LOST and not cleaned.get("close_reason"):
+            self.add_error("close_reason", _("Say why the deal was lost: it teaches the team."))
+        if stage.outcome == StageOutcome.WON and cleaned.get("probability") != 100:
+            self.add_error("probability", _("A won deal has a probability of 100%."))
+        return cleaned
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["kind", "date", "stakeholders", "our_people", "summary", "next_step"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "stakeholders": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, account: Account, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        if not self.instance.pk:
+            self.instance.created_by = user
+            self.initial.setdefault("date", timezone.localdate())
+            self.initial.setdefault("our_people", [user.pk])
+        self.fields["stakeholders"].queryset = Stakeholder.objects.filter(account=account)
+        self.fields["our_people"].queryset = User.objects.filter(is_active=True)
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["what", "due", "owner", "done_on"]
+        widgets = {
+            "due": forms.DateInput(attrs={"type": "date"}),
+            "done_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["owner"].queryset = account_people(account)
+        if not self.instance.pk:
+            self.initial.setdefault("owner", account.owner_id)
+
+
+class AccountCompetitorForm(forms.ModelForm):
+    new_competitor = forms.CharField(
+        label=_("…or a competitor not in the list yet"), max_length=100, required=False
+    )
+
+    class Meta:
+        model = AccountCompetitor
+        fields = ["competitor", "new_competitor", "position", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["competitor"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        name = (cleaned.get("new_competitor") or "").strip()
+        if name:
+            cleaned["competitor"] = Competitor.objects.get_or_create(name=name)[0]
+            self.instance.competitor = cleaned["competitor"]
+        if not cleaned.get("competitor"):
+            self.add_error("competitor", _("Choose a competitor or type a new one."))
+        elif (
+            AccountCompetitor.objects.filter(
+                account=self.instance.account, competitor=cleaned["competitor"]
+            )
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("competitor", _("This competitor is already recorded here."))
+        return cleaned
+
+
+class AccountTeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = AccountTeamMember
+        fields = ["user", "role"]
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["user"].queryset = User.objects.filter(is_active=True).exclude(
+            pk=account.owner_id
+        )
+
+    def validate_unique(self):
+        # The account is set on the instance, not a form field, so check the pair here.
+        super().validate_unique()
+        user = self.cleaned_data.get("user")
+        if user and self.instance.account.team_members.filter(user=user).exists():
+            self.add_error("user", _("Already on the account team."))
+
+
+class BuyingCentreForm(forms.ModelForm):
+    class Meta:
+        model = BuyingCentre
+        fields = ["name", "opportunity", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["opportunity"].queryset = Opportunity.objects.filter(account=account)
+
+
+class BuyingCentreMemberForm(forms.ModelForm):
+    class Meta:
+        model = BuyingCentreMember
+        fields = ["stakeholder", "role"]
+
+    def __init__(self, *args, account: Account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholder"].queryset = Stakeholder.objects.filter(account=account)
+        style_widgets(self.fields, small=True)
+
+
+BuyingCentreMemberFormSet = forms.inlineformset_factory(
+    BuyingCentre, BuyingCentreMember, form=BuyingCentreMemberForm, extra=4, can_delete=True
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, people
+from .views import accounts, contact, deals, people
 
 app_name = "accounts"
 
@@ -19,4 +19,30 @@ urlpatterns = [
         name="stakeholder_update",
     ),
     path("<int:pk>/influence/new/", people.influence_create, name="influence_create"),
+    path("<int:pk>/opportunities/new/", deals.opportunity_edit, name="opportunity_create"),
+    path(
+        "<int:pk>/opportunities/<int:opportunity_pk>/",
+        deals.opportunity_edit,
+        name="opportunity_update",
+    ),
+    path("<int:pk>/buying-centres/new/", deals.buying_centre_edit, name="buying_centre_create"),
+    path(
+        "<int:pk>/buying-centres/<int:centre_pk>/",
+        deals.buying_centre_edit,
+        name="buying_centre_update",
+    ),
+    path("<int:pk>/activities/new/", contact.activity_create, name="activity_create"),
+    path("<int:pk>/commitments/new/", contact.commitment_edit, name="commitment_create"),
+    path(
+        "<int:pk>/commitments/<int:commitment_pk>/",
+        contact.commitment_edit,
+        name="commitment_update",
+    ),
+    path(
+        "<int:pk>/commitments/<int:commitment_pk>/done/",
+        contact.commitment_done,
+        name="commitment_done",
+    ),
+    path("<int:pk>/competitors/new/", contact.competitor_add, name="competitor_add"),
+    path("<int:pk>/team/new/", contact.team_member_add, name="team_member_add"),
 ]

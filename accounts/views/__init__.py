@@ -1,1 +1,38 @@
 """Account views, one module per concept; every lookup goes through visible_to/editable_by."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from ..models import Account
+
+
+def editable_account(request: HttpRequest, pk: int) -> Account:
+    """The account, if this user may change it; 404 otherwise, never 403."""
+    return get_object_or_404(Account.objects.editable_by(request.user), pk=pk)
+
+
+def edit_child(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class,
+    title: str,
+    model=None,
+    child_pk: int | None = None,
+    **form_kwargs,
+) -> HttpResponse:
+    """Create or change one thing that belongs to an account, then go back to the account."""
+    account = editable_account(request, pk)
+    instance = get_object_or_404(model, account=account, pk=child_pk) if child_pk else None
+    form = form_class(request.POST or None, instance=instance, account=account, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("%(thing)s was saved.") % {"thing": saved})
+        return redirect("accounts:detail", pk=account.pk)
+    return render(
+        request,
+        "accounts/child_form.html",
+        {"account": account, "form": form, "title": title, "instance": instance},
+    )

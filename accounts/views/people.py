@@ -5,16 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ..forms import InfluenceLinkForm, StakeholderForm, StakeholderFormSet
-from ..models import Account, Stakeholder
-
-
-def _editable_account(request: HttpRequest, pk: int) -> Account:
-    return get_object_or_404(Account.objects.editable_by(request.user), pk=pk)
+from ..models import Stakeholder
+from . import editable_account
 
 
 def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int | None = None):
     """Add a person to the account, or change one."""
-    account = _editable_account(request, pk)
+    account = editable_account(request, pk)
     person = (
         get_object_or_404(Stakeholder, account=account, pk=stakeholder_pk)
         if stakeholder_pk
@@ -34,7 +31,7 @@ def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int | None =
 
 def stakeholders_bulk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Every person at the account on one page, with a few empty rows to add more."""
-    account = _editable_account(request, pk)
+    account = editable_account(request, pk)
     formset = StakeholderFormSet(
         request.POST or None,
         instance=account,
@@ -52,7 +49,7 @@ def stakeholders_bulk_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def influence_create(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _editable_account(request, pk)
+    account = editable_account(request, pk)
     form = InfluenceLinkForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..forms import (
+    AccountCompetitorForm,
+    AccountTeamMemberForm,
+    ActivityForm,
+    CommitmentForm,
+)
+from ..models import Commitment
+from . import edit_child, editable_account
+
+
+def activity_create(request: HttpRequest, pk: int):
+    return edit_child(
+        request, pk, form_class=ActivityForm, title=_("Log an activity"), user=request.user
+    )
+
+
+def commitment_edit(request: HttpRequest, pk: int, commitment_pk: int | None = None):
+    title = _("Edit commitment") if commitment_pk else _("New commitment")
+    return edit_child(
+        request,
+        pk,
+        form_class=CommitmentForm,
+        model=Commitment,
+        child_pk=commitment_pk,
+        title=title,
+    )
+
+
+@require_POST
+def commitment_done(request: HttpRequest, pk: int, commitment_pk: int):
+    account = editable_account(request, pk)
+    commitment = get_object_or_404(Commitment, account=account, pk=commitment_pk)
+    if commitment.done_on is None:
+        commitment.done_on = timezone.localdate()
+        commitment.save(update_fields=["done_on"])
+        messages.success(request, _("Marked as kept: %(what)s") % {"what": commitment.what})
+    return redirect("accounts:detail", pk=account.pk)
+
+
+def competitor_add(request: HttpRequest, pk: int):
+    return edit_child(
+        request, pk, form_class=AccountCompetitorForm, title=_("Competitor at this account")
+    )
+
+
+def team_member_add(request: HttpRequest, pk: int):
+    return edit_child(
+        request, pk, form_class=AccountTeamMemberForm, title=_("Add to the account team")
+    )
