@@ -354,3 +354,27 @@ class BuyingCentreMemberForm(forms.ModelForm):
 BuyingCentreMemberFormSet = forms.inlineformset_factory(
     BuyingCentre, BuyingCentreMember, form=BuyingCentreMemberForm, extra=4, can_delete=True
 )
+
+
+class ImportForm(forms.Form):
+    ACCOUNTS, REVENUE = "accounts", "revenue"
+
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[(ACCOUNTS, _("Accounts")), (REVENUE, _("Revenue lines"))],
+        widget=forms.RadioSelect,
+        initial=ACCOUNTS,
+    )
+    file = forms.FileField(label=_("CSV file (UTF-8, with a header row)"))
+    default_owner = forms.ModelChoiceField(
+        label=_("Owner of new accounts without owner_username"),
+        queryset=User.objects.none(),
+        required=False,
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check every row, import nothing"), required=False, initial=True
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_owner"].queryset = assignable_owners(user)

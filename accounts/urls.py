@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, contact, deals, people
+from .views import accounts, contact, deals, imports, people
 
 app_name = "accounts"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", accounts.AccountListView.as_view(), name="list"),
     path("export.csv", accounts.account_export, name="export"),
     path("new/", accounts.AccountCreateView.as_view(), name="create"),
+    path("import/", imports.import_upload, name="import"),
     path("<int:pk>/", accounts.account_detail, name="detail"),
     path("<int:pk>/brief/", accounts.account_brief, name="brief"),
     path("<int:pk>/edit/", accounts.AccountUpdateView.as_view(), name="update"),

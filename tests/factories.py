@@ -77,3 +77,4 @@ class RevenueLineFactory(DjangoModelFactory[RevenueLine]):
     date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=40))
     amount = Decimal("1000.00")
     currency_id = "USD"
+    external_ref = factory.Sequence(lambda n: f"R-{n}")

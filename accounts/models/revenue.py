@@ -16,8 +16,9 @@ class RevenueLine(models.Model):
     product_line = models.ForeignKey(
         ProductLine, on_delete=models.PROTECT, null=True, blank=True, related_name="revenue_lines"
     )
-    # The source system's reference; re-importing the same line updates it, never doubles it.
-    external_ref = models.CharField(_("external reference"), max_length=64, blank=True)
+    # The source system's reference (derived from the line itself when the file has none):
+    # re-importing the same line updates it, never doubles it.
+    external_ref = models.CharField(_("external reference"), max_length=64)
 
     objects = AccountScopedQuerySet.as_manager()
 
@@ -32,9 +33,7 @@ class RevenueLine(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "external_ref"],
-                condition=~models.Q(external_ref=""),
-                name="revenue_external_ref_once_per_account",
+                fields=["account", "external_ref"], name="revenue_external_ref_once_per_account"
             ),
         ]
 

@@ -1,0 +1,207 @@
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import Account, Currency, RevenueLine
+
+ACCOUNTS = """external_id,name,parent_external_id,currency,potential,owner_username
+SCG-PAPER,SCG Paper,SCG,THB,120000000,kam1
+SCG,Siam Cement Group,,THB,900000000,kam1
+CPL,Chao Phraya Logistics,,THB,,kam1
+"""
+
+REVENUE = """account_external_id,date,amount,currency,external_ref,product_line
+SCG,2026-01-15,1000000.50,THB,INV-1,
+SCG,2026-02-15,900000,THB,INV-2,
+CPL,2026-02-20,250000,THB,,
+CPL,2026-02-20,250000,THB,,
+"""
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def run(command, *args):
+    out, err = StringIO(), StringIO()
+    call_command(command, *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def rates(db):
+    Currency.objects.filter(code__in=["THB", "VND"]).update(rate_to_base=Decimal("0.03"))
+
+
+def test_it_imports_accounts_with_parents_after_children(tmp_path, kam1):
+    out, _ = run("import_accounts", write(tmp_path, "a.csv", ACCOUNTS))
+
+    paper = Account.objects.get(external_id="SCG-PAPER")
+    assert paper.parent.external_id == "SCG"
+    assert paper.owner == kam1
+    assert Account.objects.get(external_id="CPL").potential is None
+    assert "3 created" in out
+
+
+def test_reimporting_the_same_files_changes_nothing(tmp_path, kam1, rates):
+    accounts, revenue = write(tmp_path, "a.csv", ACCOUNTS), write(tmp_path, "r.csv", REVENUE)
+    run("import_accounts", accounts)
+    run("import_revenue", revenue)
+    before = list(RevenueLine.objects.order_by("pk").values_list("external_ref", "amount"))
+
+    out, _ = run("import_accounts", accounts)
+    run("import_revenue", revenue)
+
+    assert Account.objects.count() == 3
+    assert list(RevenueLine.objects.order_by("pk").values_list("external_ref", "amount")) == before
+    # Two identical lines without a reference are two lines, both kept, neither doubled.
+    assert RevenueLine.objects.filter(account__external_id="CPL").count() == 2
+    assert "0 created, 3 updated" in out
+
+
+def test_a_changed_amount_updates_the_line(tmp_path, kam1, rates):
+    run("import_accounts", write(tmp_path, "a.csv", ACCOUNTS))
+    run("import_revenue", write(tmp_path, "r.csv", REVENUE))
+
+    run("import_revenue", write(tmp_path, "r2.csv", REVENUE.replace("900000,", "950000,")))
+
+    assert RevenueLine.objects.get(external_ref="INV-2").amount == Decimal("950000")
+
+
+def test_bad_rows_are_each_reported_and_nothing_is_imported(tmp_path, kam1, rates):
+    run("import_accounts", write(tmp_path, "a.csv", ACCOUNTS))
+    bad = REVENUE + (
+        "NOPE,2026-03-01,10,THB,X1,\n"
+        "SCG,2026-13-01,10,THB,X2,\n"
+        "SCG,2026-03-01,ten,THB,X3,\n"
+        "SCG,2026-03-01,10,XXX,X4,\n"
+        "SCG,2026-03-01,10,THB,INV-1,\n"
+    )
+
+    with pytest.raises(CommandError, match="5 problem"):
+        run("import_revenue", write(tmp_path, "bad.csv", bad))
+
+    assert not RevenueLine.objects.exists()
+
+
+def test_the_report_names_each_line(tmp_path, kam1):
+    bad = (
+        ACCOUNTS
+        + "LOOP-A,Loop A,LOOP-B,THB,,kam1\nLOOP-B,Loop B,LOOP-A,THB,,kam1\n,No id,,EUR,1,kam9\n"
+    )
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_accounts", write(tmp_path, "a.csv", bad), stderr=err)
+
+    report = err.getvalue()
+    assert "line 5: parents go round in a circle" in report
+    assert "line 6: parents go round in a circle" in report
+    assert "line 7: external_id is empty" in report
+    assert "line 7: no active KAM called 'kam9'" in report
+    assert not Account.objects.exists()
+
+
+def test_vnd_amounts_have_no_minor_unit(tmp_path, kam1, rates):
+    run(
+        "import_accounts",
+        write(
+            tmp_path,
+            "a.csv",
+            ACCOUNTS.splitlines()[0] + "\nVC,Vina Cement,,VND,,kam1\n",
+        ),
+    )
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command(
+            "import_revenue",
+            write(
+                tmp_path,
+                "r.csv",
+                "account_external_id,date,amount,currency\nVC,2026-01-01,1000.5,VND\n",
+            ),
+            stderr=err,
+        )
+
+    assert "VND amounts have at most 0 decimal places" in err.getvalue()
+
+
+def test_a_currency_without_a_rate_is_refused(tmp_path, kam1):
+    run("import_accounts", write(tmp_path, "a.csv", ACCOUNTS))
+
+    with pytest.raises(CommandError):
+        run("import_revenue", write(tmp_path, "r.csv", REVENUE))
+
+
+def test_a_dry_run_writes_nothing(tmp_path, kam1):
+    out, _ = run("import_accounts", write(tmp_path, "a.csv", ACCOUNTS), "--dry-run")
+
+    assert "all 3 rows are valid" in out
+    assert not Account.objects.exists()
+
+
+def test_a_missing_column_is_a_clear_error(tmp_path, kam1):
+    with pytest.raises(CommandError, match="Missing columns: currency"):
+        run(
+            "import_accounts",
+            write(tmp_path, "a.csv", "external_id,name,parent_external_id,potential\n"),
+        )
+
+
+def test_a_kam_cannot_reach_the_upload_page(client, kam1):
+    client.force_login(kam1)
+
+    assert client.get(reverse("accounts:import")).status_code == 403
+
+
+def test_a_director_imports_for_their_team_only(client, director1, kam1, kam2):
+    client.force_login(director1)
+    other_team = ACCOUNTS.replace(",kam1\nCPL", ",kam2\nCPL")
+
+    refused = client.post(
+        reverse("accounts:import"),
+        {"kind": "accounts", "file": SimpleUploadedFile("a.csv", other_team.encode())},
+    )
+    accepted = client.post(
+        reverse("accounts:import"),
+        {"kind": "accounts", "file": SimpleUploadedFile("a.csv", ACCOUNTS.encode())},
+    )
+
+    assert refused.context["report"].errors == [(3, "kam2 is not in a team you lead")]
+    assert accepted.context["report"].created == 3
+    assert Account.objects.filter(owner=kam1).count() == 3
+
+
+def test_the_upload_page_offers_a_dry_run(client, admin, kam1):
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("accounts:import"),
+        {
+            "kind": "accounts",
+            "dry_run": "on",
+            "file": SimpleUploadedFile("a.csv", ACCOUNTS.encode()),
+        },
+    )
+
+    assert response.context["report"].ok
+    assert "All 3 rows are valid" in response.content.decode()
+    assert not Account.objects.exists()
+
+
+def test_the_upload_page_refuses_a_file_that_is_not_utf8(client, admin):
+    client.force_login(admin)
+
+    response = client.post(
+        reverse("accounts:import"),
+        {"kind": "accounts", "file": SimpleUploadedFile("a.csv", "name\n\xe9".encode("latin-1"))},
+    )
+
+    assert "file" in response.context["form"].errors
