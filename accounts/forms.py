@@ -137,17 +137,9 @@ class StakeholderRowForm(StakeholderForm):
     """The same rules in the compact many-rows editor."""
 
     class Meta(StakeholderForm.Meta):
-        fields = [
-            "name",
-            "title",
-            "department",
-            "level",
-            "reports_to",
-            "buying_role",
-            "attitude",
-            "relationship_closeness",
-            "solution_acceptance",
-            "price_acceptance",
+        # Up to the three scores: what fits in a table row.
+        fields = StakeholderForm.Meta.fields[
+            : StakeholderForm.Meta.fields.index("price_acceptance") + 1
         ]
 
     def __init__(self, *args, **kwargs):

@@ -1,31 +1,24 @@
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ..forms import InfluenceLinkForm, StakeholderForm, StakeholderFormSet
 from ..models import Stakeholder
-from . import editable_account
+from . import edit_child, editable_account
 
 
 def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int | None = None):
     """Add a person to the account, or change one."""
-    account = editable_account(request, pk)
-    person = (
-        get_object_or_404(Stakeholder, account=account, pk=stakeholder_pk)
-        if stakeholder_pk
-        else None
-    )
-    form = StakeholderForm(request.POST or None, instance=person, account=account)
-    if request.method == "POST" and form.is_valid():
-        person = form.save()
-        messages.success(request, _("%(person)s was saved.") % {"person": person})
-        return redirect("accounts:detail", pk=account.pk)
-    return render(
+    title = _("Edit stakeholder") if stakeholder_pk else _("New stakeholder")
+    return edit_child(
         request,
-        "accounts/stakeholder_form.html",
-        {"account": account, "form": form, "person": person},
+        pk,
+        form_class=StakeholderForm,
+        model=Stakeholder,
+        child_pk=stakeholder_pk,
+        title=title,
     )
 
 
@@ -49,10 +42,5 @@ def stakeholders_bulk_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def influence_create(request: HttpRequest, pk: int) -> HttpResponse:
-    account = editable_account(request, pk)
-    form = InfluenceLinkForm(request.POST or None, account=account)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The influence link was saved."))
-        return redirect("accounts:detail", pk=account.pk)
-    return render(request, "accounts/influence_form.html", {"account": account, "form": form})
+    """Influence that crosses the org chart: who sways whose decision."""
+    return edit_child(request, pk, form_class=InfluenceLinkForm, title=_("New influence link"))
