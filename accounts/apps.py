@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import notifications, permissions  # noqa: F401  (register rules and wording)

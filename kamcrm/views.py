@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -71,6 +72,24 @@ def _broker_state() -> str:
 
 def _base_url(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
+
+
+class NotificationListView(ListView):
+    template_name = "kamcrm/notification_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return self.request.user.notifications.all()
+
+
+@require_http_methods(["POST"])
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    """Marks one notification (`id`) or all of the user's as read."""
+    unread = request.user.notifications.unread()
+    if request.POST.get("id"):
+        unread = unread.filter(pk=request.POST["id"])
+    unread.update(read_at=timezone.now())
+    return redirect("notifications")
 
 
 class UserListView(PermissionRequiredMixin, ListView):

@@ -23,9 +23,13 @@ from .people import (
 )
 from .revenue import RevenueLine
 from .thresholds import Thresholds
+from .tier_choices import ABC, XYZ, NineBoxClass, Status, Strategy
+from .tiering import TierSnapshot
 
 __all__ = [
+    "ABC",
     "DECISION_ROLES",
+    "XYZ",
     "Account",
     "AccountCompetitor",
     "AccountTeamMember",
@@ -41,6 +45,7 @@ __all__ = [
     "Currency",
     "InfluenceLink",
     "Level",
+    "NineBoxClass",
     "Opportunity",
     "OpportunityStage",
     "OpportunityType",
@@ -48,5 +53,8 @@ __all__ = [
     "RevenueLine",
     "StageOutcome",
     "Stakeholder",
+    "Status",
+    "Strategy",
     "Thresholds",
+    "TierSnapshot",
 ]

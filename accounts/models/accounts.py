@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .money import MONEY, Currency
+from .tier_choices import ABC, XYZ, NineBoxClass, Status, Strategy
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -103,6 +104,14 @@ class Account(models.Model):
     )
     organisation = models.TextField(_("organisational structure"), blank=True)
     market = models.TextField(_("market environment"), blank=True)
+    # The latest tiering run's verdict, copied here for fast lists and filters
+    # (the history is in TierSnapshot).
+    abc = models.CharField("ABC", max_length=1, choices=ABC, blank=True)
+    xyz = models.CharField("XYZ", max_length=1, choices=XYZ, blank=True)
+    nine_box_class = models.CharField(_("class"), max_length=1, choices=NineBoxClass, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, blank=True)
+    strategy = models.CharField(_("strategy"), max_length=20, choices=Strategy, blank=True)
+    tiered_on = models.DateField(_("tiered on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,18 +1,62 @@
 """Company-wide numbers an admin can change, kept in one row."""
 
-from django.core.validators import MinValueValidator
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .money import MONEY
+
+SHARE = [MinValueValidator(0), MaxValueValidator(1)]
+
 
 class Thresholds(models.Model):
-    """The admin-editable thresholds; `Thresholds.current()` reads (or creates) the one row."""
+    """The admin-editable thresholds; `Thresholds.current()` reads the one row.
+
+    Money thresholds are in the base currency, per year.
+    """
 
     contact_rhythm_days = models.PositiveSmallIntegerField(
         _("contact rhythm (days)"),
         default=60,
         validators=[MinValueValidator(1)],
         help_text=_("An account not contacted for longer than this is flagged as stale."),
+    )
+    abc_a_share = models.FloatField(_("ABC: A below this share"), default=0.80, validators=SHARE)
+    abc_b_share = models.FloatField(_("ABC: B below this share"), default=0.95, validators=SHARE)
+    xyz_x_cv = models.FloatField(
+        _("XYZ: X up to this variation"), default=0.25, validators=[MinValueValidator(0)]
+    )
+    xyz_y_cv = models.FloatField(
+        _("XYZ: Y up to this variation"), default=0.5, validators=[MinValueValidator(0)]
+    )
+    contribution_high = models.DecimalField(
+        _("contribution: high from"), **MONEY, default=Decimal(10_000_000)
+    )
+    contribution_medium = models.DecimalField(
+        _("contribution: medium from"), **MONEY, default=Decimal(5_000_000)
+    )
+    relative_contribution_min = models.FloatField(
+        _("high contribution needs this share of potential"),
+        default=0.3,
+        validators=SHARE,
+        help_text=_("Below it, a high contribution counts as medium (room to grow)."),
+    )
+    potential_high = models.DecimalField(
+        _("potential: high from"), **MONEY, default=Decimal(20_000_000)
+    )
+    potential_medium = models.DecimalField(
+        _("potential: medium from"), **MONEY, default=Decimal(10_000_000)
+    )
+    lost_after_months = models.PositiveSmallIntegerField(
+        _("lost after months without revenue"), default=6, validators=[MinValueValidator(1)]
+    )
+    at_risk_drop = models.FloatField(
+        _("at risk when revenue falls by"),
+        default=0.3,
+        validators=SHARE,
+        help_text=_("Share of the previous 12 months' revenue."),
     )
 
     class Meta:

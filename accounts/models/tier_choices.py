@@ -1,0 +1,46 @@
+"""The vocabulary of tiering (DOMAIN.md §3)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ABC(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+
+
+class XYZ(models.TextChoices):
+    X = "X", _("X (regular)")
+    Y = "Y", _("Y (variable)")
+    Z = "Z", _("Z (irregular)")
+
+
+class Level(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class NineBoxClass(models.TextChoices):
+    """004's potential-by-contribution classes."""
+
+    A = "A", _("A: high potential, high contribution")
+    B = "B", _("B: potential used up, high contribution")
+    C = "C", _("C: potential to develop")
+    D = "D", _("D: low potential, low contribution")
+
+
+class Status(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    ACTIVE = "active", _("Active")
+    AT_RISK = "at_risk", _("At risk")
+    LOST = "lost", _("Lost")
+
+
+class Strategy(models.TextChoices):
+    ACQUIRE = "acquire", _("Acquire")
+    DEVELOP = "develop", _("Develop")
+    RETAIN = "retain", _("Retain")
+    WIN_BACK = "win_back", _("Win back")
+    WAIT_AND_WATCH = "wait_and_watch", _("Wait and watch")

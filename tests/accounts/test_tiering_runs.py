@@ -1,0 +1,52 @@
+"""Tiering as it runs in production: the lock, and a real Celery worker on Redis."""
+
+from datetime import date
+from decimal import Decimal
+
+import psycopg
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from accounts.models import TierSnapshot
+from accounts.tasks import recompute_tiers
+from accounts.tiering import LOCK_KEY
+from tests.factories import AccountFactory, RevenueLineFactory
+from tests.needs import skip_or_fail
+
+
+def needs_postgresql():
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL (set DATABASE_URL): the lock and the worker share it")
+
+
+@pytest.mark.django_db
+def test_a_second_run_exits_with_a_clear_message(kam1):
+    needs_postgresql()
+    s = connection.settings_dict
+    other = psycopg.connect(
+        host=s["HOST"], port=s["PORT"] or 5432, user=s["USER"], password=s["PASSWORD"],
+        dbname=s["NAME"], autocommit=True,
+    )  # fmt: skip
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])  # a run in progress
+        with pytest.raises(CommandError, match="Another tiering run is in progress"):
+            call_command("recompute_tiers", "--as-of", "2026-11-23")
+    finally:
+        other.close()
+
+    assert not TierSnapshot.objects.exists()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_recomputes_the_tiers(kam1, worker_queue):
+    needs_postgresql()
+    account = AccountFactory(owner=kam1, external_id="SC-1")
+    RevenueLineFactory(account=account, date=date(2026, 9, 3), amount=Decimal("500"))
+
+    result = recompute_tiers.apply_async(args=["2026-11-23"], queue=worker_queue).get(timeout=60)
+
+    assert result == {"as_of": "2026-11-23", "accounts": 1}
+    snapshot = TierSnapshot.objects.get(account=account)
+    assert (snapshot.revenue_12m, snapshot.abc, snapshot.status) == (Decimal("500"), "A", "active")

@@ -1,0 +1,42 @@
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.needs import skip_or_fail
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _database_url() -> str:
+    """The URL of the database the tests use, for a separate process to share it."""
+    s = connection.settings_dict
+    if connection.vendor != "postgresql":
+        return ""
+    password = f":{s['PASSWORD']}" if s["PASSWORD"] else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def worker_queue():
+    """A real Celery worker process on Redis, consuming a queue of its own and using the
+    test database (tasks that touch the database need a transactional test on PostgreSQL)."""
+    if not os.environ.get("REDIS_URL"):
+        skip_or_fail("REDIS_URL is not set: no broker to run a real worker against")
+    queue = f"test-{uuid.uuid4().hex}"
+    env = {**os.environ}
+    if database_url := _database_url():
+        env["DATABASE_URL"] = database_url
+    command = [sys.executable, "-m", "celery", "-A", "kamcrm", "worker", "--pool", "solo"]
+    command += ["--queues", queue, "--without-gossip", "--without-mingle", "--loglevel", "INFO"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    yield queue
+    process.terminate()
+    output, _ = process.communicate(timeout=30)
+    print(output)
