@@ -99,7 +99,9 @@ def seed_portfolio(*, kam, team_name: str, today: date) -> int:
     rivals = [Competitor.objects.get_or_create(name=name)[0] for name in COMPETITORS]
     stages = list(OpportunityStage.objects.all())
     created = 0
-    for number, (name, currency, monthly, pattern, units) in enumerate(PORTFOLIOS[team_name]):
+    for number, (name, currency, base_monthly, pattern, units) in enumerate(PORTFOLIOS[team_name]):
+        # Sized so the default thresholds (10 M a year is high) spread the demo over A-D.
+        monthly = base_monthly * (4 if number < 3 else 2)
         external_id = f"DEMO-{team_name[0]}{number:02}"
         if Account.objects.filter(external_id=external_id).exists():
             continue

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kamcrm.forms import style_widgets
 from kamcrm.models import Role, Team, User
 
-from .models import Account, AccountType
+from .models import ABC, XYZ, Account, AccountType, NineBoxClass, Status, Strategy
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -25,6 +25,17 @@ class AccountFilter(django_filters.FilterSet):
         choices=AccountType.choices, label=_("Type"), empty_label=_("Any type")
     )
     country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country"))
+    nine_box_class = django_filters.ChoiceFilter(
+        choices=NineBoxClass.choices, label=_("Class"), empty_label=_("Any class")
+    )
+    abc = django_filters.ChoiceFilter(choices=ABC.choices, label="ABC", empty_label=_("Any"))
+    xyz = django_filters.ChoiceFilter(choices=XYZ.choices, label="XYZ", empty_label=_("Any"))
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
+    strategy = django_filters.ChoiceFilter(
+        choices=Strategy.choices, label=_("Strategy"), empty_label=_("Any strategy")
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -46,7 +57,18 @@ class AccountFilter(django_filters.FilterSet):
 
     class Meta:
         model = Account
-        fields = ["q", "owner", "team", "account_type", "country"]
+        fields = [
+            "q",
+            "owner",
+            "team",
+            "account_type",
+            "country",
+            "nine_box_class",
+            "abc",
+            "xyz",
+            "status",
+            "strategy",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from .models import (
     RevenueLine,
     StageOutcome,
     Stakeholder,
+    TierSnapshot,
 )
 from .models.money import base_amount
 from .periods import month_starts, trailing_window
@@ -192,5 +193,11 @@ def account_page(*, account: Account, user) -> dict:
         "competitors": account.competitors.select_related("competitor"),
         "account_team": account.team_members.select_related("user"),
         "monthly_revenue": monthly_revenue(account=account, as_of=today),
+        # The last year of runs, oldest first, for the history strip.
+        "tier_history": list(
+            TierSnapshot.objects.filter(account=account)
+            .order_by("-as_of")
+            .values("as_of", "nine_box_class", "status", "abc", "xyz")[:12]
+        )[::-1],
         "last_activity": activities[0].date if activities else None,
     }

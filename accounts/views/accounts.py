@@ -14,6 +14,7 @@ from ..forms import AccountForm
 from ..models import Account, Currency, Thresholds
 from ..selectors import account_list, account_page
 from ..stakeholder_map import layout
+from ..tactics import TACTICS
 
 
 class AccountListView(ListView):
@@ -129,6 +130,7 @@ def _page_context(request: HttpRequest, pk: int) -> dict:
         is_stale=last is None or (today - last).days > rhythm,
         today=today,
         revenue_chart=revenue_bars(context["monthly_revenue"]),
+        tactics=TACTICS.get(account.strategy, []),
     )
     return context
 

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import seed_portfolio
+from accounts.periods import add_months
+from accounts.tiering import tiers_recompute
 from kamcrm.models import Role, Team, User
 
 DEMO_PASSWORD = "demo"
@@ -37,12 +39,22 @@ class Command(BaseCommand):
             kam, new = self._user(f"kam{number}", "Kim", f"{last} {number}", Role.KAM, team=team)
             created += new
             accounts += seed_portfolio(kam=kam, team_name=team_name, today=timezone.localdate())
+        if accounts:
+            self._tier_history()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} users and {accounts} accounts created; "
                 f"password '{DEMO_PASSWORD}')."
             )
         )
+
+    def _tier_history(self) -> None:
+        """Tier the demo as of the start of each of the last six months and today, so the
+        history and the movements have something to show."""
+        today = timezone.localdate()
+        for back in range(6, 0, -1):
+            tiers_recompute(as_of=add_months(today, -back))
+        tiers_recompute(as_of=today)
 
     def _user(self, username, first_name, last_name, role, team=None) -> tuple[User, bool]:
         user, created = User.objects.get_or_create(

@@ -1,0 +1,48 @@
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+
+from accounts.tiering import tiers_recompute
+from tests.factories import AccountFactory, RevenueLineFactory
+
+
+def tiered_portfolio(owner):
+    big = AccountFactory(owner=owner, name="Big", potential=Decimal("30000000"))
+    small = AccountFactory(owner=owner, name="Small")
+    for month in range(1, 11):
+        RevenueLineFactory(account=big, date=date(2026, month, 5), amount=Decimal("1200000"))
+    RevenueLineFactory(account=small, date=date(2026, 10, 5), amount=Decimal("100"))
+    tiers_recompute(as_of=date(2026, 10, 20))
+    tiers_recompute(as_of=date(2026, 11, 23))
+    return big, small
+
+
+def test_the_list_filters_by_class_status_and_strategy(client, kam1):
+    tiered_portfolio(kam1)
+    client.force_login(kam1)
+
+    def names(**query):
+        response = client.get(reverse("accounts:list"), query)
+        return [a.name for a in response.context["object_list"]]
+
+    assert names(nine_box_class="A") == ["Big"]
+    assert names(nine_box_class="D", strategy="wait_and_watch") == ["Small"]
+    assert names(abc="A", xyz="Y") == ["Big"]  # 10 months of 12: CV 0.447
+    assert names(status="lost") == []
+
+
+def test_the_page_shows_the_tier_its_history_and_tactics(client, kam1):
+    big, _ = tiered_portfolio(kam1)
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:detail", args=[big.pk]))
+
+    html = response.content.decode()
+    assert [run["as_of"] for run in response.context["tier_history"]] == [
+        date(2026, 10, 20),
+        date(2026, 11, 23),
+    ]
+    assert 'data-testid="tier-history"' in html
+    assert "Strategy:</strong> Retain" in html
+    assert "Turn opponents around and unite as many supporters as possible." in html
