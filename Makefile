@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint fmt install clean
+.PHONY: run test lint fmt bench install clean
 
 ## run: set everything up and serve the app with demo data on 127.0.0.1:$(PORT)
 run: export DJANGO_DEBUG = true
@@ -26,6 +26,10 @@ lint: install
 fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## bench: benchmarks on PostgreSQL (BENCH_DATABASE_URL; BENCH_ARGS=--quick for a laptop)
+bench: install
+	$(BIN)/python bench/tiering.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 

@@ -35,6 +35,7 @@ from .models.tier_choices import Level
 from .periods import add_months, trailing_window
 
 ZERO = Decimal(0)
+BATCH = 5000
 LOCK_KEY = 0x7469657273  # "tiers": the PostgreSQL advisory lock's number
 
 
@@ -42,7 +43,7 @@ class TieringBusy(Exception):
     """Another run holds the lock."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Figures:
     """What the database sums for one account; everything else is derived from these."""
 
@@ -55,7 +56,7 @@ class Figures:
     sum_of_squares: Decimal = ZERO  # of the 12 monthly totals in the window
 
 
-@dataclass
+@dataclass(slots=True)
 class Verdict:
     share_before: float | None
     coefficient_of_variation: float | None
@@ -171,15 +172,12 @@ def gather(as_of: date, t: Thresholds) -> list[Figures]:
     start, end = trailing_window(as_of)
     previous_start = add_months(start, -12)
     recent_start = add_months(end, -t.lost_after_months)
+    accounts = Account.objects.annotate(
+        potential_base=F("potential") * F("currency__rate_to_base")
+    ).values_list("pk", "external_id", "potential_base")
     figures = {
-        row["pk"]: Figures(
-            account_id=row["pk"],
-            external_id=row["external_id"],
-            potential=row["potential_base"] or ZERO,
-        )
-        for row in Account.objects.annotate(
-            potential_base=F("potential") * F("currency__rate_to_base")
-        ).values("pk", "external_id", "potential_base")
+        pk: Figures(account_id=pk, external_id=external_id, potential=potential or ZERO)
+        for pk, external_id, potential in accounts.iterator(chunk_size=10_000)
     }
     monthly = (
         RevenueLine.objects.filter(date__gte=previous_start, date__lt=end)
@@ -253,27 +251,41 @@ def tiers_recompute(*, as_of: date, progress: Callable[[str], None] | None = Non
         figures = gather(as_of, t)
         say(f"summed revenue for {len(figures)} accounts")
         abc = abc_classes(figures, t)
-        snapshots = []
-        for f in figures:
-            v = verdict(f, abc.get(f.account_id, (ABC.C, None)), t)
-            snapshots.append(
-                TierSnapshot(
-                    account_id=f.account_id,
-                    as_of=as_of,
-                    revenue_12m=f.revenue_12m,
-                    revenue_previous_12m=f.revenue_previous_12m,
-                    revenue_last_6m=f.revenue_last_6m,
-                    **v.__dict__,
-                )
-            )
         TierSnapshot.objects.filter(as_of=as_of).delete()
-        TierSnapshot.objects.bulk_create(snapshots, batch_size=5000)
-        say(f"stored {len(snapshots)} snapshots")
+        # Written in batches, so memory stays flat however many accounts there are.
+        for start in range(0, len(figures), BATCH):
+            TierSnapshot.objects.bulk_create(
+                [
+                    _snapshot(f, verdict(f, abc.get(f.account_id, (ABC.C, None)), t), as_of)
+                    for f in figures[start : start + BATCH]
+                ]
+            )
+        say(f"stored {len(figures)} snapshots")
         changed = 0
         if not TierSnapshot.objects.filter(as_of__gt=as_of).exists():
             changed = _notify_owners(as_of)
             store_current(as_of)
-    return RunResult(as_of=as_of, accounts=len(snapshots), changed=changed)
+    return RunResult(as_of=as_of, accounts=len(figures), changed=changed)
+
+
+def _snapshot(f: Figures, v: Verdict, as_of: date) -> TierSnapshot:
+    return TierSnapshot(
+        account_id=f.account_id,
+        as_of=as_of,
+        revenue_12m=f.revenue_12m,
+        revenue_previous_12m=f.revenue_previous_12m,
+        revenue_last_6m=f.revenue_last_6m,
+        share_before=v.share_before,
+        coefficient_of_variation=v.coefficient_of_variation,
+        potential=v.potential,
+        abc=v.abc,
+        xyz=v.xyz,
+        contribution_level=v.contribution_level,
+        potential_level=v.potential_level,
+        nine_box_class=v.nine_box_class,
+        status=v.status,
+        strategy=v.strategy,
+    )
 
 
 def store_current(as_of: date) -> None:
