@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Account plans")
+
+    def ready(self) -> None:
+        from . import notifications  # noqa: F401  (registers the wording)

@@ -1,11 +1,12 @@
-import logging
+from datetime import date
 
 from celery import shared_task
+from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+from .reminders import send_plan_reminders as send
 
 
 @shared_task
-def send_plan_reminders() -> None:
-    """Daily plan reminders. Scheduled already; the plans issue gives it its work."""
-    logger.info("send_plan_reminders: account plans are not implemented yet; nothing to do")
+def send_plan_reminders(today: str | None = None) -> int:
+    """Daily; safe to run twice or on two workers at once (each reminder is claimed once)."""
+    return send(today=date.fromisoformat(today) if today else timezone.localdate())

@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Strategy
+from accounts.tactics import TACTICS
+
+from .models import AccountPlan, QuarterlyReview
+
+
+class SectionForm(forms.Form):
+    text = forms.CharField(label="", widget=forms.Textarea(attrs={"rows": 12}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TargetsForm(forms.ModelForm):
+    """The plan's strategy, tactics and yearly targets."""
+
+    tactics = forms.MultipleChoiceField(
+        label=_("Tactics"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = AccountPlan
+        fields = [
+            "strategy",
+            "strategy_reason",
+            "tactics",
+            "opportunities_to_cultivate",
+            "opportunities_to_capture",
+            "contract_value_target",
+            "payments_target",
+        ]
+        widgets = {"strategy_reason": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+        strategy = self.data.get("strategy") or self.instance.strategy
+        choices = [str(t) for t in TACTICS.get(strategy, [])]
+        choices += [t for t in self.instance.tactics if t not in choices]
+        self.fields["tactics"].choices = [(t, t) for t in choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        tier_strategy = self.instance.account.strategy
+        chosen = cleaned.get("strategy")
+        if (
+            chosen
+            and tier_strategy
+            and chosen != tier_strategy
+            and not cleaned.get("strategy_reason")
+        ):
+            self.add_error(
+                "strategy_reason",
+                _("The tier suggests %(strategy)s: say why this plan differs.")
+                % {"strategy": Strategy(tier_strategy).label},
+            )
+        return cleaned
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = QuarterlyReview
+        fields = ["quarter", "customer_changes", "adjustments"]
+        widgets = {
+            "customer_changes": forms.Textarea(attrs={"rows": 4}),
+            "adjustments": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What needs to change"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,236 @@
+"""Yearly account plans (004 §3, 002): sections, goals, actions, quarterly reviews, and the
+record of every change and reminder."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, Strategy
+from accounts.models.money import MONEY
+from accounts.periods import add_months
+
+
+class PlanSettings(models.Model):
+    """Admin-editable planning settings, kept in one row."""
+
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year starts in month"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    remind_days_before_review = models.PositiveSmallIntegerField(
+        _("remind the owner this many days before a review is due"), default=14
+    )
+    escalate_days_after_review = models.PositiveSmallIntegerField(
+        _("tell the director when a review is this many days overdue"), default=7
+    )
+
+    class Meta:
+        verbose_name = _("planning settings")
+        verbose_name_plural = _("planning settings")
+
+    def __str__(self) -> str:
+        return str(_("Planning settings"))
+
+    @classmethod
+    def current(cls) -> "PlanSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+    def year_start(self, fiscal_year: int) -> date:
+        """Fiscal years are named after the calendar year they start in."""
+        return date(fiscal_year, self.fiscal_year_start_month, 1)
+
+    def fiscal_year_of(self, day: date) -> int:
+        return day.year if day.month >= self.fiscal_year_start_month else day.year - 1
+
+    def quarter_end(self, fiscal_year: int, quarter: int) -> date:
+        """The last day of the quarter: when its review falls due."""
+        return add_months(self.year_start(fiscal_year), 3 * quarter) - timedelta(days=1)
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    CLOSED = "closed", _("Closed")
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The owner, the account team, the team's director and admins see a plan."""
+        return self.filter(account__in=Account.objects.editable_by(user))
+
+
+class AccountPlan(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="plans")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus, default=PlanStatus.DRAFT
+    )
+    strategy = models.CharField(_("strategy"), max_length=20, choices=Strategy, blank=True)
+    strategy_reason = models.TextField(
+        _("why this strategy"), blank=True, help_text=_("Needed when it differs from the tier's.")
+    )
+    tactics = models.JSONField(_("chosen tactics"), default=list, blank=True)
+    opportunities_to_cultivate = models.PositiveIntegerField(
+        _("opportunities to cultivate"), default=0
+    )
+    opportunities_to_capture = models.PositiveIntegerField(_("opportunities to capture"), default=0)
+    contract_value_target = models.DecimalField(_("contract value to sign"), **MONEY, default=0)
+    payments_target = models.DecimalField(_("payments to collect"), **MONEY, default=0)
+    return_comment = models.TextField(_("director's comments"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-fiscal_year", "account__name"]
+        verbose_name = _("account plan")
+        verbose_name_plural = _("account plans")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "fiscal_year"], name="one_plan_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return _("%(account)s, FY %(year)s") % {"account": self.account, "year": self.fiscal_year}
+
+
+class SectionKind(models.TextChoices):
+    """The plan's text sections, in the order the plan shows them (004's four aspects first)."""
+
+    INDUSTRY = "industry", _("Industry and customer analysis")
+    PRIORITIES_SHORT = "priorities_short", _("Customer priorities: short term")
+    PRIORITIES_MEDIUM = "priorities_medium", _("Customer priorities: medium term")
+    PRIORITIES_LONG = "priorities_long", _("Customer priorities: long term")
+    STRENGTHS = "strengths", _("SWOT: strengths")
+    WEAKNESSES = "weaknesses", _("SWOT: weaknesses")
+    OPPORTUNITIES = "opportunities", _("SWOT: opportunities")
+    THREATS = "threats", _("SWOT: threats")
+    FUTURE_NEEDS = "future_needs", _("The customer's predicted future needs")
+    RESOURCES = "resources", _("Resources to invest")
+
+
+class PlanSection(models.Model):
+    """One section's text; `version` refuses a save made on top of an older text."""
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="sections")
+    kind = models.CharField(max_length=30, choices=SectionKind)
+    text = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "kind"], name="one_section_a_kind")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class PlanRevision(models.Model):
+    """Every change to a plan: a section's new text, a transition, a review. Append-only."""
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="revisions")
+    what = models.CharField(max_length=40)  # a SectionKind, or an event such as "approved"
+    text = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.what} {self.at:%Y-%m-%d}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class PlanAction(models.Model):
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="actions")
+    what = models.CharField(_("what"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due = models.DateField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActionStatus, default=ActionStatus.OPEN
+    )
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class QuarterlyReview(models.Model):
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="reviews")
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    actuals = models.JSONField(_("actuals when reviewed"), default=dict)
+    customer_changes = models.TextField(
+        _("changes at the customer"),
+        blank=True,
+        help_text=_("Mergers, new investment, expansion, crises."),
+    )
+    adjustments = models.TextField(_("adjustments to the plan"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "quarter"], name="one_review_a_quarter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} Q{self.quarter}"
+
+
+class ReminderKind(models.TextChoices):
+    REVIEW_DUE = "review_due", _("Review due soon")
+    REVIEW_OVERDUE = "review_overdue", _("Review overdue")
+    PLAN_MISSING = "plan_missing", _("No plan yet")
+
+
+class Reminder(models.Model):
+    """A reminder sent. The unique key makes duplicate beats, retries and two workers
+    harmless: whoever inserts the row sends, everyone else finds it there."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField(default=0)  # 0 for a missing plan
+    kind = models.CharField(max_length=20, choices=ReminderKind)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "fiscal_year", "quarter", "kind"], name="remind_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.account_id} FY{self.fiscal_year} Q{self.quarter}"

@@ -1,0 +1,97 @@
+"""Daily plan reminders, each sent exactly once however often the job runs."""
+
+from datetime import date, timedelta
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, NineBoxClass
+from accounts.periods import add_months
+from kamcrm.models import Notification
+
+from .models import AccountPlan, PlanSettings, PlanStatus, Reminder, ReminderKind
+
+
+def _claim(account_id: int, fiscal_year: int, quarter: int, kind: str) -> bool:
+    """Insert the reminder's row; only the caller whose insert succeeds sends it."""
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                account_id=account_id, fiscal_year=fiscal_year, quarter=quarter, kind=kind
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _tell(user, subject: str, url: str, kind: str, data: dict) -> None:
+    Notification.objects.create(user=user, kind=kind, url=url, data=data)
+    if user.email:
+        send_mail(subject, f"{subject}\n\n{url}", None, [user.email])
+
+
+def send_plan_reminders(*, today: date) -> int:
+    """Remind owners of reviews falling due, tell directors of overdue reviews and of
+    class A and C accounts with no plan by the fiscal year's second month."""
+    settings = PlanSettings.current()
+    year = settings.fiscal_year_of(today)
+    sent = 0
+    plans = (
+        AccountPlan.objects.filter(status=PlanStatus.APPROVED)
+        .select_related("account__owner__team__director")
+        .prefetch_related("reviews")
+    )
+    for plan in plans:
+        reviewed = {review.quarter for review in plan.reviews.all()}
+        url = reverse("plans:detail", args=[plan.pk])
+        for quarter in range(1, 5):
+            if quarter in reviewed:
+                continue
+            due = settings.quarter_end(plan.fiscal_year, quarter)
+            data = {"plan": str(plan), "quarter": quarter, "due": due.isoformat()}
+            soon = due - timedelta(days=settings.remind_days_before_review) <= today <= due
+            late = today >= due + timedelta(days=settings.escalate_days_after_review)
+            if soon and _claim(plan.account_id, plan.fiscal_year, quarter, ReminderKind.REVIEW_DUE):
+                _tell(
+                    plan.account.owner,
+                    _("Quarterly review due: %(plan)s, Q%(quarter)d") % data,
+                    url,
+                    "review_due",
+                    data,
+                )
+                sent += 1
+            director = plan.account.owner.team.director if plan.account.owner.team else None
+            if (
+                late
+                and director
+                and _claim(plan.account_id, plan.fiscal_year, quarter, ReminderKind.REVIEW_OVERDUE)
+            ):
+                _tell(
+                    director,
+                    _("Quarterly review overdue: %(plan)s, Q%(quarter)d") % data,
+                    url,
+                    "review_overdue",
+                    data,
+                )
+                sent += 1
+    if today >= add_months(settings.year_start(year), 1):
+        missing = (
+            Account.objects.filter(nine_box_class__in=[NineBoxClass.A, NineBoxClass.C])
+            .exclude(plans__fiscal_year=year)
+            .select_related("owner__team__director")
+        )
+        for account in missing:
+            director = account.owner.team.director if account.owner.team else None
+            if director and _claim(account.pk, year, 0, ReminderKind.PLAN_MISSING):
+                data = {"account": account.name, "year": year}
+                _tell(
+                    director,
+                    _("No account plan for FY %(year)s: %(account)s") % data,
+                    reverse("accounts:detail", args=[account.pk]),
+                    "plan_missing",
+                    data,
+                )
+                sent += 1
+    return sent

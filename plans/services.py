@@ -1,0 +1,241 @@
+"""Every write to a plan: each one checks who may make it and from which state, keeps a
+revision row, and refuses a save made on top of text someone else changed meanwhile."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, Opportunity, RevenueLine, StageOutcome
+from accounts.models.money import base_amount
+from accounts.periods import add_months
+
+from .models import (
+    AccountPlan,
+    PlanRevision,
+    PlanSection,
+    PlanSettings,
+    PlanStatus,
+    QuarterlyReview,
+    SectionKind,
+)
+
+
+def can_edit(user, plan: AccountPlan) -> bool:
+    """The owner and the account team write the plan (KAMs who may change the account)."""
+    return user.is_kam and Account.objects.editable_by(user).filter(pk=plan.account_id).exists()
+
+
+def can_approve(user, plan: AccountPlan) -> bool:
+    """The director of the account's team, or an admin."""
+    if user.is_admin:
+        return True
+    return user.is_director and plan.account.owner.team.director_id == user.pk
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _require_status(plan: AccountPlan, *statuses: str) -> None:
+    if plan.status not in statuses:
+        raise ValidationError(
+            _("Not possible while the plan is %(status)s.") % {"status": plan.get_status_display()}
+        )
+
+
+@transaction.atomic
+def plan_create(*, account: Account, fiscal_year: int, by, copy_from: AccountPlan | None = None):
+    """A new draft with every section; from last year's plan when given."""
+    plan = AccountPlan.objects.create(
+        account=account,
+        fiscal_year=fiscal_year,
+        strategy=(copy_from.strategy if copy_from else account.strategy),
+        strategy_reason=copy_from.strategy_reason if copy_from else "",
+        tactics=list(copy_from.tactics) if copy_from else [],
+    )
+    texts = {s.kind: s.text for s in copy_from.sections.all()} if copy_from else {}
+    PlanSection.objects.bulk_create(
+        PlanSection(plan=plan, kind=kind, text=texts.get(kind, "")) for kind in SectionKind
+    )
+    PlanRevision.objects.create(
+        plan=plan,
+        what="created",
+        by=by,
+        text=_("Copied from FY %(year)s") % {"year": copy_from.fiscal_year} if copy_from else "",
+    )
+    return plan
+
+
+class StaleEdit(Exception):
+    """Someone saved the section after this editor opened it."""
+
+    def __init__(self, section: PlanSection):
+        self.section = section
+
+
+@transaction.atomic
+def section_save(*, section: PlanSection, text: str, version: int, by) -> PlanSection:
+    plan = section.plan
+    _require(can_edit(by, plan))
+    _require_status(plan, PlanStatus.DRAFT)
+    # The row the update touches is ours; none touched means someone saved first.
+    updated = PlanSection.objects.filter(pk=section.pk, version=version).update(
+        text=text, version=F("version") + 1
+    )
+    if not updated:
+        section.refresh_from_db()
+        raise StaleEdit(section)
+    PlanRevision.objects.create(plan=plan, what=section.kind, text=text, by=by)
+    section.refresh_from_db()
+    return section
+
+
+def _transition(plan: AccountPlan, by, what: str, text: str = "", **changes) -> AccountPlan:
+    for field, value in changes.items():
+        setattr(plan, field, value)
+    plan.version += 1
+    plan.save(update_fields=[*changes, "version", "updated_at"])
+    PlanRevision.objects.create(plan=plan, what=what, text=text, by=by)
+    return plan
+
+
+@transaction.atomic
+def plan_submit(*, plan: AccountPlan, by) -> AccountPlan:
+    _require(can_edit(by, plan))
+    _require_status(plan, PlanStatus.DRAFT)
+    return _transition(plan, by, "submitted", status=PlanStatus.SUBMITTED)
+
+
+@transaction.atomic
+def plan_approve(*, plan: AccountPlan, by) -> AccountPlan:
+    _require(can_approve(by, plan))
+    _require_status(plan, PlanStatus.SUBMITTED)
+    return _transition(
+        plan,
+        by,
+        "approved",
+        status=PlanStatus.APPROVED,
+        approved_by=by,
+        approved_at=timezone.now(),
+        return_comment="",
+    )
+
+
+@transaction.atomic
+def plan_return(*, plan: AccountPlan, by, comment: str) -> AccountPlan:
+    _require(can_approve(by, plan))
+    _require_status(plan, PlanStatus.SUBMITTED)
+    if not comment.strip():
+        raise ValidationError(_("Say what needs to change."))
+    return _transition(
+        plan, by, "returned", comment, status=PlanStatus.DRAFT, return_comment=comment
+    )
+
+
+@transaction.atomic
+def plan_close(*, plan: AccountPlan, by) -> AccountPlan:
+    _require(can_approve(by, plan))
+    _require_status(plan, PlanStatus.APPROVED)
+    return _transition(plan, by, "closed", status=PlanStatus.CLOSED)
+
+
+@dataclass
+class Actuals:
+    """What happened this fiscal year so far, computed live, in the base currency."""
+
+    opportunities_open: int
+    opportunities_won: int
+    contract_value_signed: object
+    payments_collected: object
+
+    def as_dict(self) -> dict:
+        return {k: str(v) for k, v in self.__dict__.items()}
+
+
+def plan_actuals(plan: AccountPlan, today=None) -> Actuals:
+    settings = PlanSettings.current()
+    start = settings.year_start(plan.fiscal_year)
+    end = add_months(start, 12)
+    deals = Opportunity.objects.filter(account=plan.account).aggregate(
+        open=Count("pk", filter=Q(stage__outcome=StageOutcome.OPEN)),
+        won=Count(
+            "pk",
+            filter=Q(
+                stage__outcome=StageOutcome.WON,
+                expected_close__gte=start,
+                expected_close__lt=end,
+            ),
+        ),
+        signed=Sum(
+            base_amount(),
+            filter=Q(
+                stage__outcome=StageOutcome.WON,
+                expected_close__gte=start,
+                expected_close__lt=end,
+            ),
+        ),
+    )
+    paid = RevenueLine.objects.filter(
+        account=plan.account, date__gte=start, date__lt=end
+    ).aggregate(total=Sum(base_amount()))["total"]
+    return Actuals(
+        opportunities_open=deals["open"],
+        opportunities_won=deals["won"],
+        contract_value_signed=deals["signed"] or 0,
+        payments_collected=paid or 0,
+    )
+
+
+@transaction.atomic
+def review_record(
+    *, plan: AccountPlan, quarter: int, by, customer_changes: str, adjustments: str
+) -> QuarterlyReview:
+    _require(can_edit(by, plan))
+    _require_status(plan, PlanStatus.APPROVED)
+    if plan.reviews.filter(quarter=quarter).exists():
+        raise ValidationError(_("Quarter %(q)d is already reviewed.") % {"q": quarter})
+    review = QuarterlyReview.objects.create(
+        plan=plan,
+        quarter=quarter,
+        actuals=plan_actuals(plan).as_dict(),
+        customer_changes=customer_changes,
+        adjustments=adjustments,
+        reviewed_by=by,
+    )
+    PlanRevision.objects.create(
+        plan=plan, what=f"review_q{quarter}", text=f"{customer_changes}\n\n{adjustments}", by=by
+    )
+    return review
+
+
+@transaction.atomic
+def review_sign_off(*, review: QuarterlyReview, by) -> QuarterlyReview:
+    _require(can_approve(by, review.plan))
+    if review.signed_off_at:
+        raise ValidationError(_("This review is already signed off."))
+    review.signed_off_by, review.signed_off_at = by, timezone.now()
+    review.save(update_fields=["signed_off_by", "signed_off_at"])
+    PlanRevision.objects.create(plan=review.plan, what=f"signed_off_q{review.quarter}", by=by)
+    return review
+
+
+@transaction.atomic
+def plan_update_targets(*, plan: AccountPlan, data: dict, version: int, by) -> AccountPlan:
+    """Strategy, tactics and targets; refused like a section when the plan moved on."""
+    _require(can_edit(by, plan))
+    _require_status(plan, PlanStatus.DRAFT)
+    updated = AccountPlan.objects.filter(pk=plan.pk, version=version).update(
+        **data, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StaleEdit(plan)
+    PlanRevision.objects.create(
+        plan=plan, what="targets", by=by, text="\n".join(f"{k}: {v}" for k, v in data.items())
+    )
+    plan.refresh_from_db()
+    return plan

@@ -1,0 +1,209 @@
+import difflib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Account
+
+from . import services
+from .forms import ReturnForm, ReviewForm, SectionForm, TargetsForm
+from .models import AccountPlan, PlanSettings, PlanStatus, SectionKind
+
+
+def _plan(request: HttpRequest, pk: int) -> AccountPlan:
+    return get_object_or_404(
+        AccountPlan.objects.visible_to(request.user).select_related(
+            "account__owner__team", "approved_by"
+        ),
+        pk=pk,
+    )
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    settings = PlanSettings.current()
+    plans = AccountPlan.objects.visible_to(request.user).select_related("account__owner__team")
+    year = request.GET.get("year") or str(settings.fiscal_year_of(timezone.localdate()))
+    if year != "all" and year.isdigit():
+        plans = plans.filter(fiscal_year=int(year))
+    if status := request.GET.get("status"):
+        plans = plans.filter(status=status)
+    if owner := request.GET.get("owner"):
+        plans = plans.filter(account__owner__username=owner)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": plans[:200], "year": year, "statuses": PlanStatus.choices},
+    )
+
+
+def plan_create(request: HttpRequest, account_pk: int) -> HttpResponse:
+    account = get_object_or_404(Account.objects.editable_by(request.user), pk=account_pk)
+    if not request.user.is_kam:
+        raise PermissionDenied
+    year = PlanSettings.current().fiscal_year_of(timezone.localdate())
+    existing = account.plans.filter(fiscal_year=year).first()
+    if existing:
+        return redirect("plans:detail", pk=existing.pk)
+    last = account.plans.filter(status=PlanStatus.CLOSED).order_by("-fiscal_year").first()
+    if request.method == "POST":
+        copy_from = last if request.POST.get("copy") and last else None
+        plan = services.plan_create(
+            account=account, fiscal_year=year, by=request.user, copy_from=copy_from
+        )
+        messages.success(request, _("The FY %(year)s plan was started.") % {"year": year})
+        return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request, "plans/plan_create.html", {"account": account, "year": year, "last": last}
+    )
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "sections": plan.sections.all(),
+            "reviews": plan.reviews.select_related("reviewed_by", "signed_off_by"),
+            "actuals": services.plan_actuals(plan),
+            "can_edit": services.can_edit(request.user, plan),
+            "can_approve": services.can_approve(request.user, plan),
+            "return_form": ReturnForm(),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+def section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    plan = _plan(request, pk)
+    if kind not in SectionKind.values or not services.can_edit(request.user, plan):
+        raise Http404
+    section = plan.sections.get(kind=kind)
+    form = SectionForm(
+        request.POST or None, initial={"text": section.text, "version": section.version}
+    )
+    context = {"plan": plan, "section": section, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_save(
+                section=section,
+                text=form.cleaned_data["text"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except services.StaleEdit as conflict:
+            # Nothing is lost: their text stays in the box, the stored text beside it.
+            context["conflict"] = conflict.section
+            context["form"] = SectionForm(
+                initial={"text": form.cleaned_data["text"], "version": conflict.section.version}
+            )
+            return render(request, "plans/section_edit.html", context, status=409)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("%(section)s was saved.") % {"section": section})
+        return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/section_edit.html", context)
+
+
+def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not services.can_edit(request.user, plan):
+        raise Http404
+    form = TargetsForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.plan_update_targets(
+                plan=plan, data=data, version=form.cleaned_data["version"], by=request.user
+            )
+        except services.StaleEdit:
+            messages.error(
+                request, _("Someone changed the plan meanwhile; here it is as stored now.")
+            )
+            return redirect("plans:targets", pk=plan.pk)
+        messages.success(request, _("The strategy and targets were saved."))
+        return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/targets_edit.html", {"plan": plan, "form": form})
+
+
+@require_POST
+def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    plan = _plan(request, pk)
+    try:
+        if action == "submit":
+            services.plan_submit(plan=plan, by=request.user)
+        elif action == "approve":
+            services.plan_approve(plan=plan, by=request.user)
+        elif action == "return":
+            services.plan_return(
+                plan=plan, by=request.user, comment=request.POST.get("comment", "")
+            )
+        elif action == "close":
+            services.plan_close(plan=plan, by=request.user)
+        else:
+            raise Http404
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request, _("The plan is now %(status)s.") % {"status": plan.get_status_display()}
+        )
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_record(plan=plan, by=request.user, **form.cleaned_data)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The review was recorded."))
+    else:
+        messages.error(request, _("Choose the quarter you are reviewing."))
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@require_POST
+def review_sign_off(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    review = get_object_or_404(plan.reviews, quarter=quarter)
+    try:
+        services.review_sign_off(review=review, by=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Q%(q)d review signed off.") % {"q": quarter})
+    return redirect("plans:detail", pk=plan.pk)
+
+
+def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change, newest first, with a line diff for each section edit."""
+    plan = _plan(request, pk)
+    revisions = list(plan.revisions.select_related("by").order_by("at", "pk"))
+    previous: dict[str, str] = {}
+    for revision in revisions:
+        if revision.what in SectionKind.values:
+            old = previous.get(revision.what, "")
+            revision.diff = list(
+                difflib.unified_diff(old.splitlines(), revision.text.splitlines(), lineterm="", n=1)
+            )[2:]
+            revision.label = SectionKind(revision.what).label
+            previous[revision.what] = revision.text
+    return render(request, "plans/plan_history.html", {"plan": plan, "revisions": revisions[::-1]})

@@ -1,0 +1,86 @@
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import OpportunityStage
+from plans.services import plan_actuals
+from tests.factories import OpportunityFactory, RevenueLineFactory
+
+
+def save(client, plan, kind, text, version):
+    return client.post(
+        reverse("plans:section", args=[plan.pk, kind]), {"text": text, "version": version}
+    )
+
+
+def test_a_section_is_saved_and_kept_in_the_history(client, kam1, plan):
+    client.force_login(kam1)
+
+    save(client, plan, "industry", "Cement demand grows.", 1)
+    save(client, plan, "industry", "Cement demand grows 4 % a year.", 2)
+
+    section = plan.sections.get(kind="industry")
+    assert (section.text, section.version) == ("Cement demand grows 4 % a year.", 3)
+    history = client.get(reverse("plans:history", args=[plan.pk])).content.decode()
+    assert "-Cement demand grows." in history
+    assert "+Cement demand grows 4 % a year." in history
+
+
+def test_the_second_of_two_concurrent_saves_is_refused_and_loses_nothing(
+    client, kam1, plan, django_user_model
+):
+    client.force_login(kam1)
+    save(client, plan, "industry", "First editor's text", 1)
+
+    response = save(client, plan, "industry", "Second editor's text", 1)  # opened at version 1
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Second editor&#x27;s text" in html  # theirs, still in the box
+    assert "First editor&#x27;s text" in html  # the stored one beside it
+    assert plan.sections.get(kind="industry").text == "First editor's text"
+
+
+def test_a_submitted_plan_is_not_edited(client, kam1, plan):
+    client.force_login(kam1)
+    client.post(reverse("plans:transition", args=[plan.pk, "submit"]))
+
+    save(client, plan, "industry", "Late change", 1)
+
+    assert plan.sections.get(kind="industry").text == ""
+
+
+def test_a_strategy_other_than_the_tiers_needs_a_reason(client, kam1, plan, account):
+    account.strategy = "develop"
+    account.save()
+    client.force_login(kam1)
+    data = {
+        "strategy": "retain",
+        "opportunities_to_cultivate": 3,
+        "opportunities_to_capture": 1,
+        "contract_value_target": "500000",
+        "payments_target": "400000",
+        "version": plan.version,
+    }
+
+    refused = client.post(reverse("plans:targets", args=[plan.pk]), data)
+    client.post(reverse("plans:targets", args=[plan.pk]), {**data, "strategy_reason": "Stable"})
+
+    assert "strategy_reason" in refused.context["form"].errors
+    plan.refresh_from_db()
+    assert (plan.strategy, plan.contract_value_target) == ("retain", Decimal("500000"))
+
+
+def test_actuals_are_computed_live(plan, account):
+    today = timezone.localdate()
+    won = OpportunityStage.objects.get(name="Closed won")
+    OpportunityFactory(account=account, stage=won, amount=Decimal("700"), expected_close=today)
+    OpportunityFactory(account=account)
+    RevenueLineFactory(account=account, date=today, amount=Decimal("250"))
+
+    actuals = plan_actuals(plan)
+
+    assert (actuals.opportunities_open, actuals.opportunities_won) == (1, 1)
+    assert actuals.contract_value_signed == Decimal("700")
+    assert actuals.payments_collected == Decimal("250")

@@ -1,0 +1,129 @@
+import pytest
+from django.urls import reverse
+
+from plans.models import PlanRevision, PlanStatus, QuarterlyReview
+
+
+def go(client, plan, action, **data):
+    return client.post(reverse("plans:transition", args=[plan.pk, action]), data)
+
+
+def test_a_kam_starts_a_plan_with_every_section(client, kam1, account):
+    client.force_login(kam1)
+
+    response = client.post(reverse("plans:create", args=[account.pk]))
+
+    plan = account.plans.get()
+    assert response["Location"] == reverse("plans:detail", args=[plan.pk])
+    assert plan.sections.count() == 10
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_the_full_year(client, kam1, director1, plan):
+    client.force_login(kam1)
+    go(client, plan, "submit")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+
+    client.force_login(director1)
+    go(client, plan, "approve")
+    plan.refresh_from_db()
+    assert (plan.status, plan.approved_by) == (PlanStatus.APPROVED, director1)
+
+    client.force_login(kam1)
+    client.post(
+        reverse("plans:review_create", args=[plan.pk]),
+        {"quarter": 1, "customer_changes": "Merger with a rival", "adjustments": "Add a sponsor"},
+    )
+    review = QuarterlyReview.objects.get(plan=plan)
+    assert review.reviewed_by == kam1
+    assert set(review.actuals) >= {"contract_value_signed", "payments_collected"}
+
+    client.force_login(director1)
+    client.post(reverse("plans:review_sign_off", args=[plan.pk, 1]))
+    go(client, plan, "close")
+    review.refresh_from_db()
+    plan.refresh_from_db()
+    assert review.signed_off_by == director1
+    assert plan.status == PlanStatus.CLOSED
+    assert list(plan.revisions.order_by("pk").values_list("what", flat=True)) == [
+        "created", "submitted", "approved", "review_q1", "signed_off_q1", "closed",
+    ]  # fmt: skip
+
+
+def test_a_director_returns_a_plan_with_comments(client, kam1, director1, plan):
+    client.force_login(kam1)
+    go(client, plan, "submit")
+    client.force_login(director1)
+
+    go(client, plan, "return", comment="")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED  # a return needs comments
+
+    go(client, plan, "return", comment="Add the CFO as a target")
+    plan.refresh_from_db()
+    assert (plan.status, plan.return_comment) == (PlanStatus.DRAFT, "Add the CFO as a target")
+
+
+@pytest.mark.parametrize("action", ["approve", "return", "close"])
+def test_a_kam_cannot_approve_return_or_close(client, kam1, plan, action):
+    client.force_login(kam1)
+    go(client, plan, "submit")
+
+    response = go(client, plan, action, comment="x")
+
+    assert response.status_code == 404
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
+
+
+def test_the_director_cannot_write_the_plan(client, director1, plan):
+    client.force_login(director1)
+
+    assert go(client, plan, "submit").status_code == 404
+    section = plan.sections.first()
+    response = client.post(
+        reverse("plans:section", args=[plan.pk, section.kind]), {"text": "x", "version": 1}
+    )
+    assert response.status_code == 404
+
+
+def test_transitions_are_refused_from_the_wrong_state(client, kam1, director1, plan):
+    client.force_login(director1)
+
+    go(client, plan, "approve")  # still a draft
+
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+@pytest.mark.parametrize("user_fixture", ["kam2", "director2"])
+def test_everyone_else_gets_404(client, request, plan, user_fixture):
+    client.force_login(request.getfixturevalue(user_fixture))
+
+    assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("plans:history", args=[plan.pk])).status_code == 404
+    assert go(client, plan, "submit").status_code == 404
+    assert not PlanRevision.objects.exclude(what="created").exists()
+
+
+def test_transitions_need_post(client, kam1, plan):
+    client.force_login(kam1)
+
+    assert client.get(reverse("plans:transition", args=[plan.pk, "submit"])).status_code == 405
+
+
+def test_start_from_last_years_plan(client, kam1, director1, plan, account):
+    section = plan.sections.get(kind="industry")
+    section.text = "Cement demand grows 4 % a year."
+    section.save()
+    plan.status = PlanStatus.CLOSED
+    plan.fiscal_year -= 1
+    plan.save()
+    client.force_login(kam1)
+
+    client.post(reverse("plans:create", args=[account.pk]), {"copy": "1"})
+
+    new = account.plans.get(fiscal_year=plan.fiscal_year + 1)
+    assert new.sections.get(kind="industry").text == "Cement demand grows 4 % a year."
+    assert new.status == PlanStatus.DRAFT
