@@ -1,0 +1,55 @@
+import importlib
+
+import pytest
+from django.apps import apps
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD, AccountFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def planning_settings(transactional_db):
+    importlib.import_module("plans.migrations.0002_settings_row").create(apps, None)
+
+
+def sign_out(page):
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_a_plan_goes_from_draft_to_its_first_review(page, live_server, kam1, director1):
+    account = AccountFactory(name="Siam Cement", owner=kam1)
+
+    sign_in(page, live_server, "kam1", PASSWORD)
+    page.goto(f"{live_server.url}/accounts/{account.pk}/")
+    page.get_by_role("link", name="Account plan").click()
+    page.get_by_role("button", name="Start the plan").click()
+    expect(page.get_by_test_id("plan-status")).to_have_text("Draft")
+    page.locator("#s-industry").locator("xpath=..").get_by_role("link", name="Edit").click()
+    page.get_by_label("Text").fill("Cement demand in Thailand grows 4 % a year.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Cement demand in Thailand grows 4 % a year.")).to_be_visible()
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.get_by_test_id("plan-status")).to_have_text("Submitted")
+    plan_url = page.url
+    sign_out(page)
+
+    sign_in(page, live_server, "director1", PASSWORD)
+    page.goto(plan_url)
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_test_id("plan-status")).to_have_text("Approved")
+    sign_out(page)
+
+    sign_in(page, live_server, "kam1", PASSWORD)
+    page.goto(plan_url)
+    page.get_by_label("Quarter", exact=True).select_option("1")
+    page.get_by_label("Changes at the customer").fill("Merged with a logistics group")
+    page.get_by_label("Adjustments to the plan").fill("Add their logistics arm to the whitespace")
+    page.get_by_role("button", name="Record the review").click()
+
+    review = page.get_by_test_id("review")
+    expect(review).to_contain_text("Q1")
+    expect(review).to_contain_text("Merged with a logistics group")
