@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import PlanSettings
+
+
+@admin.register(PlanSettings)
+class PlanSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "fiscal_year_start_month",
+        "remind_days_before_review",
+        "escalate_days_after_review",
+    ]
+
+    def has_add_permission(self, request):
+        return not PlanSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
