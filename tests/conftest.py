@@ -1,3 +1,4 @@
+import importlib
 import os
 import subprocess
 import sys
@@ -5,11 +6,27 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.db import connection
 
 from tests.needs import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+REFERENCE_DATA = ["accounts.migrations.0002_reference_data", "plans.migrations.0002_settings_row"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests commit for real, and the flush after each one also empties the
+    rows the data migrations made (currencies, stages, settings): put them back first."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    for module in REFERENCE_DATA:
+        importlib.import_module(module).create(apps, None)
 
 
 def _database_url() -> str:

@@ -1,10 +1,8 @@
 """Browser tests drive Debian's Chromium through Playwright; no browser is downloaded."""
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 from tests.needs import skip_or_fail
 
@@ -27,14 +25,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Browser tests commit for real, and the flush after each one also empties the rows the
-    data migration made (currencies, stages, thresholds): put them back first."""
-    migration = importlib.import_module("accounts.migrations.0002_reference_data")
-    migration.create(apps, None)
 
 
 def sign_in(page, live_server, username: str, password: str) -> None:

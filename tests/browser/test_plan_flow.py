@@ -1,18 +1,10 @@
-import importlib
-
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, AccountFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def planning_settings(transactional_db):
-    importlib.import_module("plans.migrations.0002_settings_row").create(apps, None)
 
 
 def sign_out(page):
