@@ -1,10 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Strategy
+from accounts.forms import account_people
+from accounts.models import Stakeholder, Strategy
 from accounts.tactics import TACTICS
+from kamcrm.forms import style_widgets
 
-from .models import AccountPlan, QuarterlyReview
+from .models import (
+    AccountPlan,
+    PeopleTarget,
+    PlanAction,
+    PlanGoal,
+    QuarterlyReview,
+    WhitespaceMark,
+)
 
 
 class SectionForm(forms.Form):
@@ -73,3 +82,54 @@ class ReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("What needs to change"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class PeopleTargetForm(forms.ModelForm):
+    class Meta:
+        model = PeopleTarget
+        fields = ["stakeholder", "target_closeness", "target_solution", "target_price"]
+
+    def __init__(self, *args, plan: AccountPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stakeholder"].queryset = Stakeholder.objects.filter(account=plan.account)
+        style_widgets(self.fields, small=True)
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = PlanGoal
+        fields = ["name", "unit", "target", "actual"]
+
+    def __init__(self, *args, plan: AccountPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields, small=True)
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = PlanAction
+        fields = ["what", "owner", "due", "status"]
+        widgets = {"due": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, plan: AccountPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = account_people(plan.account)
+        style_widgets(self.fields, small=True)
+
+
+ROW_FORMSETS = {
+    "people": forms.inlineformset_factory(
+        AccountPlan, PeopleTarget, form=PeopleTargetForm, extra=3, can_delete=True
+    ),
+    "goals": forms.inlineformset_factory(
+        AccountPlan, PlanGoal, form=GoalForm, extra=3, can_delete=True
+    ),
+    "actions": forms.inlineformset_factory(
+        AccountPlan, PlanAction, form=ActionForm, extra=3, can_delete=True
+    ),
+}
+
+
+class WhitespaceCellForm(forms.Form):
+    mark = forms.ChoiceField(choices=[("", "—"), *WhitespaceMark.choices], required=False)
+    note = forms.CharField(max_length=200, required=False)

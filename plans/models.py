@@ -234,3 +234,82 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.account_id} FY{self.fiscal_year} Q{self.quarter}"
+
+
+class PlanGoal(models.Model):
+    """A goal or KPI of the plan (revenue against target, retention, growth, ...)."""
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="goals")
+    name = models.CharField(_("goal or KPI"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=30, blank=True, help_text=_("e.g. %, USD, deals"))
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=2)
+    actual = models.DecimalField(
+        _("actual"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeopleTarget(models.Model):
+    """004's ECM: a key person's scores when the plan was approved, and where we aim."""
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="people")
+    stakeholder = models.ForeignKey(
+        "accounts.Stakeholder", on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    closeness_at_approval = models.PositiveSmallIntegerField(null=True, blank=True)
+    solution_at_approval = models.PositiveSmallIntegerField(null=True, blank=True)
+    price_at_approval = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_closeness = models.PositiveSmallIntegerField(
+        _("target closeness"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    target_solution = models.PositiveSmallIntegerField(
+        _("target solution acceptance"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    target_price = models.PositiveSmallIntegerField(
+        _("target price acceptance"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+    class Meta:
+        ordering = ["stakeholder__department", "stakeholder__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "stakeholder"], name="one_target_a_person")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.stakeholder)
+
+    @property
+    def target_overall(self) -> float:
+        return (self.target_closeness + self.target_solution + self.target_price) / 3
+
+
+class WhitespaceMark(models.TextChoices):
+    POTENTIAL = "potential", _("Potential")
+    NOT_A_FIT = "not_a_fit", _("Not a fit")
+
+
+class WhitespaceCell(models.Model):
+    """A group unit by one of our product lines, marked where nothing is sold yet."""
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="whitespace")
+    unit = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    product_line = models.ForeignKey(
+        "accounts.ProductLine", on_delete=models.CASCADE, related_name="+"
+    )
+    mark = models.CharField(_("mark"), max_length=10, choices=WhitespaceMark, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "unit", "product_line"], name="one_cell_per_unit_and_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} / {self.product_line}"

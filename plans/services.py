@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, Opportunity, RevenueLine, StageOutcome
+from accounts.models import Account, Opportunity, RevenueLine, StageOutcome, Stakeholder
 from accounts.models.money import base_amount
 from accounts.periods import add_months
 
@@ -36,12 +36,12 @@ def can_approve(user, plan: AccountPlan) -> bool:
     return user.is_director and plan.account.owner.team.director_id == user.pk
 
 
-def _require(allowed: bool) -> None:
+def require_permission(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
 
 
-def _require_status(plan: AccountPlan, *statuses: str) -> None:
+def require_status(plan: AccountPlan, *statuses: str) -> None:
     if plan.status not in statuses:
         raise ValidationError(
             _("Not possible while the plan is %(status)s.") % {"status": plan.get_status_display()}
@@ -81,8 +81,8 @@ class StaleEdit(Exception):
 @transaction.atomic
 def section_save(*, section: PlanSection, text: str, version: int, by) -> PlanSection:
     plan = section.plan
-    _require(can_edit(by, plan))
-    _require_status(plan, PlanStatus.DRAFT)
+    require_permission(can_edit(by, plan))
+    require_status(plan, PlanStatus.DRAFT)
     # The row the update touches is ours; none touched means someone saved first.
     updated = PlanSection.objects.filter(pk=section.pk, version=version).update(
         text=text, version=F("version") + 1
@@ -106,15 +106,22 @@ def _transition(plan: AccountPlan, by, what: str, text: str = "", **changes) -> 
 
 @transaction.atomic
 def plan_submit(*, plan: AccountPlan, by) -> AccountPlan:
-    _require(can_edit(by, plan))
-    _require_status(plan, PlanStatus.DRAFT)
+    require_permission(can_edit(by, plan))
+    require_status(plan, PlanStatus.DRAFT)
     return _transition(plan, by, "submitted", status=PlanStatus.SUBMITTED)
 
 
 @transaction.atomic
 def plan_approve(*, plan: AccountPlan, by) -> AccountPlan:
-    _require(can_approve(by, plan))
-    _require_status(plan, PlanStatus.SUBMITTED)
+    require_permission(can_approve(by, plan))
+    require_status(plan, PlanStatus.SUBMITTED)
+    # The people section records where each relationship stood when the plan was agreed.
+    people = Stakeholder.objects.filter(pk=OuterRef("stakeholder_id"))
+    plan.people.update(
+        closeness_at_approval=Subquery(people.values("relationship_closeness")[:1]),
+        solution_at_approval=Subquery(people.values("solution_acceptance")[:1]),
+        price_at_approval=Subquery(people.values("price_acceptance")[:1]),
+    )
     return _transition(
         plan,
         by,
@@ -128,8 +135,8 @@ def plan_approve(*, plan: AccountPlan, by) -> AccountPlan:
 
 @transaction.atomic
 def plan_return(*, plan: AccountPlan, by, comment: str) -> AccountPlan:
-    _require(can_approve(by, plan))
-    _require_status(plan, PlanStatus.SUBMITTED)
+    require_permission(can_approve(by, plan))
+    require_status(plan, PlanStatus.SUBMITTED)
     if not comment.strip():
         raise ValidationError(_("Say what needs to change."))
     return _transition(
@@ -139,8 +146,8 @@ def plan_return(*, plan: AccountPlan, by, comment: str) -> AccountPlan:
 
 @transaction.atomic
 def plan_close(*, plan: AccountPlan, by) -> AccountPlan:
-    _require(can_approve(by, plan))
-    _require_status(plan, PlanStatus.APPROVED)
+    require_permission(can_approve(by, plan))
+    require_status(plan, PlanStatus.APPROVED)
     return _transition(plan, by, "closed", status=PlanStatus.CLOSED)
 
 
@@ -195,8 +202,8 @@ def plan_actuals(plan: AccountPlan, today=None) -> Actuals:
 def review_record(
     *, plan: AccountPlan, quarter: int, by, customer_changes: str, adjustments: str
 ) -> QuarterlyReview:
-    _require(can_edit(by, plan))
-    _require_status(plan, PlanStatus.APPROVED)
+    require_permission(can_edit(by, plan))
+    require_status(plan, PlanStatus.APPROVED)
     if plan.reviews.filter(quarter=quarter).exists():
         raise ValidationError(_("Quarter %(q)d is already reviewed.") % {"q": quarter})
     review = QuarterlyReview.objects.create(
@@ -215,7 +222,7 @@ def review_record(
 
 @transaction.atomic
 def review_sign_off(*, review: QuarterlyReview, by) -> QuarterlyReview:
-    _require(can_approve(by, review.plan))
+    require_permission(can_approve(by, review.plan))
     if review.signed_off_at:
         raise ValidationError(_("This review is already signed off."))
     review.signed_off_by, review.signed_off_at = by, timezone.now()
@@ -227,8 +234,8 @@ def review_sign_off(*, review: QuarterlyReview, by) -> QuarterlyReview:
 @transaction.atomic
 def plan_update_targets(*, plan: AccountPlan, data: dict, version: int, by) -> AccountPlan:
     """Strategy, tactics and targets; refused like a section when the plan moved on."""
-    _require(can_edit(by, plan))
-    _require_status(plan, PlanStatus.DRAFT)
+    require_permission(can_edit(by, plan))
+    require_status(plan, PlanStatus.DRAFT)
     updated = AccountPlan.objects.filter(pk=plan.pk, version=version).update(
         **data, version=F("version") + 1, updated_at=timezone.now()
     )
@@ -239,3 +246,28 @@ def plan_update_targets(*, plan: AccountPlan, data: dict, version: int, by) -> A
     )
     plan.refresh_from_db()
     return plan
+
+
+def people_summary(plan: AccountPlan) -> dict:
+    """Each key person's overall closeness now, at approval and as targeted, averaged per
+    department and for the account (004's ECM)."""
+    rows = list(plan.people.select_related("stakeholder"))
+    departments: dict[str, list] = {}
+    for row in rows:
+        person = row.stakeholder
+        row.at_approval = (
+            (row.closeness_at_approval + row.solution_at_approval + row.price_at_approval) / 3
+            if row.closeness_at_approval is not None
+            else None
+        )
+        departments.setdefault(person.department or "\N{EN DASH}", []).append(row)
+
+    def averages(group: list) -> tuple[float, float]:
+        now = sum(r.stakeholder.overall_closeness for r in group) / len(group)
+        return now, sum(r.target_overall for r in group) / len(group)
+
+    return {
+        "rows": rows,
+        "departments": [(name, *averages(group)) for name, group in sorted(departments.items())],
+        "account": averages(rows) if rows else None,
+    }

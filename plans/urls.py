@@ -13,5 +13,17 @@ urlpatterns = [
     path("<int:pk>/sections/<str:kind>/", views.section_edit, name="section"),
     path("<int:pk>/reviews/", views.review_create, name="review_create"),
     path("<int:pk>/reviews/<int:quarter>/sign-off/", views.review_sign_off, name="review_sign_off"),
+    path("<int:pk>/whitespace/", views.whitespace, name="whitespace"),
+    path(
+        "<int:pk>/whitespace/<int:unit_pk>/<int:line_pk>/",
+        views.whitespace_cell,
+        name="whitespace_cell",
+    ),
+    path(
+        "<int:pk>/whitespace/<int:unit_pk>/<int:line_pk>/opportunity/",
+        views.whitespace_opportunity,
+        name="whitespace_opportunity",
+    ),
+    path("<int:pk>/rows/<str:which>/", views.plan_rows, name="rows"),
     path("<int:pk>/<str:action>/", views.plan_transition, name="transition"),
 ]

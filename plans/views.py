@@ -2,17 +2,34 @@ import difflib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Account
+from accounts.models import Account, ProductLine
 
 from . import services
-from .forms import ReturnForm, ReviewForm, SectionForm, TargetsForm
-from .models import AccountPlan, PlanSettings, PlanStatus, SectionKind
+from .forms import (
+    ROW_FORMSETS,
+    ReturnForm,
+    ReviewForm,
+    SectionForm,
+    TargetsForm,
+    WhitespaceCellForm,
+)
+from .models import (
+    AccountPlan,
+    PlanRevision,
+    PlanSettings,
+    PlanStatus,
+    SectionKind,
+    WhitespaceMark,
+)
+from .whitespace import whitespace_grid, whitespace_mark, whitespace_to_opportunity
 
 
 def _plan(request: HttpRequest, pk: int) -> AccountPlan:
@@ -72,6 +89,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": plan.sections.all(),
             "reviews": plan.reviews.select_related("reviewed_by", "signed_off_by"),
             "actuals": services.plan_actuals(plan),
+            "people": services.people_summary(plan),
+            "goals": plan.goals.all(),
+            "actions": plan.actions.select_related("owner"),
+            "today": timezone.localdate(),
             "can_edit": services.can_edit(request.user, plan),
             "can_approve": services.can_approve(request.user, plan),
             "return_form": ReturnForm(),
@@ -207,3 +228,93 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
             revision.label = SectionKind(revision.what).label
             previous[revision.what] = revision.text
     return render(request, "plans/plan_history.html", {"plan": plan, "revisions": revisions[::-1]})
+
+
+# Which rows may change in which state: actions and goals' actuals are kept up during the
+# year; the people targets are agreed with the plan.
+ROW_STATES = {
+    "people": (PlanStatus.DRAFT,),
+    "goals": (PlanStatus.DRAFT, PlanStatus.APPROVED),
+    "actions": (PlanStatus.DRAFT, PlanStatus.APPROVED),
+}
+ROW_TITLES = {
+    "people": _lazy("People: targets for key stakeholders"),
+    "goals": _lazy("Goals and KPIs"),
+    "actions": _lazy("Action list"),
+}
+
+
+def plan_rows(request: HttpRequest, pk: int, which: str) -> HttpResponse:
+    plan = _plan(request, pk)
+    if which not in ROW_FORMSETS or not services.can_edit(request.user, plan):
+        raise Http404
+    if plan.status not in ROW_STATES[which]:
+        messages.error(
+            request, _("Not possible while the plan is %(s)s.") % {"s": plan.get_status_display()}
+        )
+        return redirect("plans:detail", pk=plan.pk)
+    formset = ROW_FORMSETS[which](request.POST or None, instance=plan, form_kwargs={"plan": plan})
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+            PlanRevision.objects.create(
+                plan=plan,
+                what=which,
+                by=request.user,
+                text="\n".join(str(form.instance) for form in formset.forms if form.has_changed()),
+            )
+        messages.success(request, _("%(what)s saved.") % {"what": ROW_TITLES[which]})
+        return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request,
+        "plans/plan_rows.html",
+        {"plan": plan, "formset": formset, "title": ROW_TITLES[which]},
+    )
+
+
+def whitespace(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    return render(
+        request,
+        "plans/whitespace.html",
+        {
+            "plan": plan,
+            "grid": whitespace_grid(plan=plan, user=request.user),
+            "can_edit": services.can_edit(request.user, plan),
+            "marks": WhitespaceMark.choices,
+        },
+    )
+
+
+def _cell(request: HttpRequest, plan: AccountPlan, unit_pk: int, line_pk: int):
+    units = Account.objects.visible_to(request.user)
+    return get_object_or_404(units, pk=unit_pk), get_object_or_404(ProductLine, pk=line_pk)
+
+
+@require_POST
+def whitespace_cell(request: HttpRequest, pk: int, unit_pk: int, line_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    unit, line = _cell(request, plan, unit_pk, line_pk)
+    form = WhitespaceCellForm(request.POST)
+    if form.is_valid():
+        try:
+            whitespace_mark(
+                plan=plan, unit=unit, product_line=line, by=request.user, **form.cleaned_data
+            )
+        except PermissionDenied:
+            raise Http404 from None
+    return redirect("plans:whitespace", pk=plan.pk)
+
+
+@require_POST
+def whitespace_opportunity(request: HttpRequest, pk: int, unit_pk: int, line_pk: int):
+    plan = _plan(request, pk)
+    unit, line = _cell(request, plan, unit_pk, line_pk)
+    try:
+        opportunity = whitespace_to_opportunity(
+            plan=plan, unit=unit, product_line=line, by=request.user
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Cross-sell opportunity created: size it and set its close date."))
+    return redirect("accounts:opportunity_update", pk=unit.pk, opportunity_pk=opportunity.pk)

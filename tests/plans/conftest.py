@@ -15,3 +15,8 @@ def account(kam1):
 def plan(account, kam1):
     year = PlanSettings.current().fiscal_year_of(timezone.localdate())
     return plan_create(account=account, fiscal_year=year, by=kam1)
+
+
+@pytest.fixture
+def south_account(kam2):
+    return AccountFactory(name="Hanoi Steel", owner=kam2)
