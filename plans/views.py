@@ -1,8 +1,11 @@
 import difflib
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -43,18 +46,43 @@ def _plan(request: HttpRequest, pk: int) -> AccountPlan:
 
 def plan_list(request: HttpRequest) -> HttpResponse:
     settings = PlanSettings.current()
-    plans = AccountPlan.objects.visible_to(request.user).select_related("account__owner__team")
-    year = request.GET.get("year") or str(settings.fiscal_year_of(timezone.localdate()))
+    today = timezone.localdate()
+    current_year = settings.fiscal_year_of(today)
+    plans = (
+        AccountPlan.objects.visible_to(request.user)
+        .select_related("account__owner__team")
+        .annotate(review_count=Count("reviews"))
+        .order_by("-fiscal_year", "account__name")
+    )
+    year = request.GET.get("year") or str(current_year)
     if year != "all" and year.isdigit():
         plans = plans.filter(fiscal_year=int(year))
     if status := request.GET.get("status"):
         plans = plans.filter(status=status)
     if owner := request.GET.get("owner"):
         plans = plans.filter(account__owner__username=owner)
+    if team := request.GET.get("team"):
+        plans = plans.filter(account__owner__team__name=team)
+    if request.GET.get("review_due"):
+        # Quarters whose review falls due within the reminder window, and fewer reviews.
+        horizon = today + timedelta(days=settings.remind_days_before_review)
+        due = sum(settings.quarter_end(current_year, q) <= horizon for q in range(1, 5))
+        plans = plans.filter(
+            status=PlanStatus.APPROVED, fiscal_year=current_year, review_count__lt=due
+        )
+    page = Paginator(plans, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "plans/plan_list.html",
-        {"plans": plans[:200], "year": year, "statuses": PlanStatus.choices},
+        {
+            "page_obj": page,
+            "plans": page.object_list,
+            "year": year,
+            "statuses": PlanStatus.choices,
+            "query_without_page": query.urlencode(),
+        },
     )
 
 
