@@ -58,3 +58,7 @@ def test_it_grows_a_portfolio_per_team_and_never_doubles_it(db, settings):
     assert Account.objects.filter(owner__username="kam2").count() >= 10
     assert Account.objects.filter(parent__isnull=False).exists()
     assert counts[1] > 24 * 10
+    from plans.models import AccountPlan
+
+    assert set(AccountPlan.objects.values_list("status", flat=True)) == {"approved", "draft"}
+    assert AccountPlan.objects.count() == 4

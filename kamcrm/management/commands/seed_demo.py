@@ -7,6 +7,7 @@ from accounts.demo import seed_portfolio
 from accounts.periods import add_months
 from accounts.tiering import tiers_recompute
 from kamcrm.models import Role, Team, User
+from plans.demo import seed_plans
 
 DEMO_PASSWORD = "demo"
 
@@ -41,6 +42,9 @@ class Command(BaseCommand):
             accounts += seed_portfolio(kam=kam, team_name=team_name, today=timezone.localdate())
         if accounts:
             self._tier_history()
+            for team in Team.objects.filter(name__in=["North", "South"]).select_related("director"):
+                for kam in team.members.all():
+                    seed_plans(kam=kam, director=team.director)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} users and {accounts} accounts created; "

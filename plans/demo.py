@@ -1,0 +1,41 @@
+"""Demo plans for `seed_demo`: an approved, reviewed plan and a draft per KAM."""
+
+from django.utils import timezone
+
+from accounts.models import Account, NineBoxClass
+
+from . import services
+from .models import PlanSettings, SectionKind
+
+TEXTS = {
+    SectionKind.INDUSTRY: "Construction demand grows about 4 % a year; two new plants are planned.",
+    SectionKind.PRIORITIES_SHORT: "- Cut kiln downtime\n- Lower energy cost per tonne",
+    SectionKind.PRIORITIES_LONG: "- Carbon-neutral cement by 2035",
+    SectionKind.STRENGTHS: "- Fast local service\n- Strong relationship with the plant manager",
+    SectionKind.THREATS: "- A cheaper competitor courts procurement",
+}
+
+
+def seed_plans(*, kam, director) -> int:
+    settings = PlanSettings.current()
+    year = settings.fiscal_year_of(timezone.localdate())
+    accounts = Account.objects.filter(
+        owner=kam, nine_box_class__in=[NineBoxClass.A, NineBoxClass.C]
+    ).exclude(plans__fiscal_year=year)[:2]
+    for number, account in enumerate(accounts):
+        plan = services.plan_create(account=account, fiscal_year=year, by=kam)
+        for section in plan.sections.filter(kind__in=TEXTS):
+            services.section_save(
+                section=section, text=TEXTS[section.kind], version=section.version, by=kam
+            )
+        if number == 0:
+            services.plan_submit(plan=plan, by=kam)
+            services.plan_approve(plan=plan, by=director)
+            services.review_record(
+                plan=plan,
+                quarter=1,
+                by=kam,
+                customer_changes="Announced a new plant in the north.",
+                adjustments="Added the new plant's project team to the people targets.",
+            )
+    return len(accounts)
