@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "kamcrm",
     "accounts",
     "plans",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

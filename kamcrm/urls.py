@@ -52,6 +52,7 @@ urlpatterns = [
     # One sign-in page for everyone: the Django admin's own login form is not offered.
     path("accounts/", include("accounts.urls")),
     path("plans/", include("plans.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("django-admin/login/", views.admin_login, name="admin_login"),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

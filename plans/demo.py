@@ -1,5 +1,7 @@
 """Demo plans for `seed_demo`: an approved, reviewed plan and a draft per KAM."""
 
+from decimal import Decimal
+
 from django.utils import timezone
 
 from accounts.models import Account, NineBoxClass
@@ -29,6 +31,17 @@ def seed_plans(*, kam, director) -> int:
                 section=section, text=TEXTS[section.kind], version=section.version, by=kam
             )
         if number == 0:
+            services.plan_update_targets(
+                plan=plan,
+                data={
+                    "opportunities_to_cultivate": 4,
+                    "opportunities_to_capture": 2,
+                    "contract_value_target": Decimal(3_000_000),
+                    "payments_target": Decimal(2_500_000),
+                },
+                version=plan.version,
+                by=kam,
+            )
             services.plan_submit(plan=plan, by=kam)
             services.plan_approve(plan=plan, by=director)
             services.review_record(

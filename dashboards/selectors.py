@@ -1,0 +1,315 @@
+"""The dashboard's numbers: each widget one or two aggregate queries over the nightly
+snapshots and the plans, so the page costs the same for 50 accounts or 50,000."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import (
+    DECISION_ROLES,
+    Account,
+    Activity,
+    Attitude,
+    Commitment,
+    Opportunity,
+    OpportunityType,
+    RevenueLine,
+    StageOutcome,
+    Stakeholder,
+    Thresholds,
+    TierSnapshot,
+)
+from accounts.models.money import base_amount
+from accounts.periods import add_months
+from accounts.stakeholder_map import DECISION_LEVELS
+from kamcrm.models import Role, Team, User
+from plans.models import AccountPlan, PlanSettings, PlanStatus
+
+ZERO = Decimal(0)
+LEVELS = ["low", "medium", "high"]
+
+
+@dataclass
+class Scope:
+    """Whose portfolio the dashboard shows: the user's, narrowed by the filters."""
+
+    accounts: object  # QuerySet[Account]
+    kams: list
+    teams: list
+    team: Team | None
+    kam: User | None
+    fiscal_year: int
+    settings: PlanSettings
+
+
+def scope_for(user, *, team_id=None, kam_id=None, fiscal_year=None) -> Scope:
+    accounts = Account.objects.visible_to(user)
+    if user.is_admin:
+        teams = list(Team.objects.all())
+    elif user.is_director:
+        teams = list(Team.objects.filter(director=user))
+    else:
+        teams = []
+        accounts = accounts.filter(owner=user)
+    kams = list(User.objects.filter(role=Role.KAM, team__in=teams).order_by("username"))
+    if user.is_kam:
+        kams = [user]
+    team = next((t for t in teams if str(t.pk) == str(team_id)), None)
+    kam = next((k for k in kams if str(k.pk) == str(kam_id)), None)
+    if team:
+        accounts = accounts.filter(owner__team=team)
+        kams = [k for k in kams if k.team_id == team.pk]
+    if kam:
+        accounts = accounts.filter(owner=kam)
+    settings = PlanSettings.current()
+    year = fiscal_year or settings.fiscal_year_of(timezone.localdate())
+    return Scope(accounts, kams, teams, team, kam, year, settings)
+
+
+def _money(value) -> Decimal:
+    # SQLite sums decimals as floats; PostgreSQL keeps them exact.
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
+def _latest_snapshots(scope: Scope):
+    return TierSnapshot.objects.filter(account__in=scope.accounts, as_of=F("account__tiered_on"))
+
+
+def nine_box(scope: Scope) -> list[list[dict]]:
+    """Rows from high contribution down; columns potential low to high."""
+    cells = {
+        (row["contribution_level"], row["potential_level"]): row
+        for row in _latest_snapshots(scope)
+        .values("contribution_level", "potential_level", "nine_box_class")
+        .annotate(count=Count("pk"), revenue=Sum("revenue_12m"))
+    }
+    grid = []
+    for contribution in reversed(LEVELS):
+        row = []
+        for potential in LEVELS:
+            cell = cells.get((contribution, potential), {})
+            if contribution == "high":
+                cls = "A" if potential == "high" else "B"
+            else:
+                cls = "D" if potential == "low" else "C"
+            row.append(
+                {
+                    "contribution": contribution,
+                    "potential": potential,
+                    "class": cls,
+                    "count": cell.get("count", 0),
+                    "revenue": _money(cell.get("revenue")),
+                }
+            )
+        grid.append(row)
+    return grid
+
+
+def abc_xyz(scope: Scope) -> dict:
+    cells = {
+        (row["abc"], row["xyz"]): row
+        for row in _latest_snapshots(scope)
+        .values("abc", "xyz")
+        .annotate(count=Count("pk"), revenue=Sum("revenue_12m"))
+    }
+    return {
+        abc: [
+            {"xyz": xyz, "count": cells.get((abc, xyz), {}).get("count", 0),
+             "revenue": _money(cells.get((abc, xyz), {}).get("revenue"))}
+            for xyz in "XYZ"
+        ]
+        for abc in "ABC"
+    }  # fmt: skip
+
+
+def movements(scope: Scope) -> list[dict]:
+    """Accounts whose class or status changed since the last run of the previous month."""
+    latest = _latest_snapshots(scope).order_by("-as_of").values_list("as_of", flat=True).first()
+    if latest is None:
+        return []
+    before = (
+        TierSnapshot.objects.filter(as_of__lt=latest.replace(day=1))
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .first()
+    )
+    if before is None:
+        return []
+    previous = TierSnapshot.objects.filter(account=OuterRef("account_id"), as_of=before)
+    return list(
+        _latest_snapshots(scope)
+        .annotate(
+            old_class=Subquery(previous.values("nine_box_class")[:1]),
+            old_status=Subquery(previous.values("status")[:1]),
+        )
+        .exclude(old_class=F("nine_box_class"), old_status=F("status"))
+        .filter(old_class__isnull=False)
+        .values(
+            "account_id", "account__name", "account__owner__username", "old_class",
+            "nine_box_class", "old_status", "status",
+        )
+        .order_by("account__name")[:50]
+    )  # fmt: skip
+
+
+def pipeline_against_plan(scope: Scope, today: date) -> list[dict]:
+    """Per KAM: the plans' contract-value targets, signed so far this fiscal year, open
+    pipeline closing this year (weighted and not), and coverage of the target."""
+    settings = scope.settings
+    start = settings.year_start(scope.fiscal_year)
+    end = add_months(start, 12)
+    targets = dict(
+        AccountPlan.objects.filter(
+            account__in=scope.accounts,
+            fiscal_year=scope.fiscal_year,
+            status__in=[PlanStatus.APPROVED, PlanStatus.CLOSED],
+        )
+        .values("account__owner_id")
+        .annotate(total=Sum("contract_value_target"))
+        .values_list("account__owner_id", "total")
+    )
+    in_year = Q(expected_close__gte=start, expected_close__lt=end)
+    deals = {
+        row["owner_id"]: row
+        for row in Opportunity.objects.filter(account__in=scope.accounts)
+        .filter(in_year)
+        .values("owner_id")
+        .annotate(
+            signed=Coalesce(Sum(base_amount(), filter=Q(stage__outcome=StageOutcome.WON)), ZERO),
+            open=Coalesce(Sum(base_amount(), filter=Q(stage__outcome=StageOutcome.OPEN)), ZERO),
+            weighted=Coalesce(
+                Sum(
+                    base_amount() * F("probability") / 100,
+                    filter=Q(stage__outcome=StageOutcome.OPEN),
+                ),
+                ZERO,
+            ),
+        )
+    }
+    rows = []
+    for kam in [scope.kam] if scope.kam else scope.kams:
+        target = _money(targets.get(kam.pk))
+        row = deals.get(kam.pk, {})
+        signed, weighted = _money(row.get("signed")), _money(row.get("weighted"))
+        rows.append(
+            {
+                "kam": kam,
+                "target": target,
+                "signed": signed,
+                "open": _money(row.get("open")),
+                "weighted": weighted,
+                "coverage": (signed + weighted) / target if target else None,
+                "gap": max(target - signed - weighted, ZERO),
+            }
+        )
+    return rows
+
+
+def at_risk_and_lost(scope: Scope) -> list[dict]:
+    last_purchase = RevenueLine.objects.filter(account=OuterRef("account_id")).order_by("-date")
+    return list(
+        _latest_snapshots(scope)
+        .filter(status__in=["at_risk", "lost"])
+        .annotate(last_purchase=Subquery(last_purchase.values("date")[:1]))
+        .values(
+            "account_id", "account__name", "account__owner__username", "status",
+            "nine_box_class", "revenue_previous_12m", "revenue_12m", "last_purchase",
+        )
+        .order_by("-revenue_previous_12m")[:50]
+    )  # fmt: skip
+
+
+def plan_discipline(scope: Scope, today: date) -> dict:
+    settings = scope.settings
+    plans = AccountPlan.objects.filter(account__in=scope.accounts, fiscal_year=scope.fiscal_year)
+    horizon = today + timedelta(days=settings.remind_days_before_review)
+    due = sum(settings.quarter_end(scope.fiscal_year, q) <= horizon for q in range(1, 5))
+    overdue_by = today - timedelta(days=settings.escalate_days_after_review)
+    overdue = sum(settings.quarter_end(scope.fiscal_year, q) <= overdue_by for q in range(1, 5))
+    approved = plans.filter(status=PlanStatus.APPROVED).annotate(reviews_done=Count("reviews"))
+    return {
+        "without_plan": list(
+            scope.accounts.filter(nine_box_class__in=["A", "C"])
+            .exclude(plans__fiscal_year=scope.fiscal_year)
+            .values("pk", "name", "nine_box_class", "owner__username")
+            .order_by("name")[:50]
+        ),
+        "waiting": list(
+            plans.filter(status=PlanStatus.SUBMITTED).values("pk", "account__name")[:50]
+        ),
+        "reviews_due": approved.filter(reviews_done__lt=due).count(),
+        "reviews_overdue": list(
+            approved.filter(reviews_done__lt=overdue).values("pk", "account__name")[:50]
+        ),
+    }
+
+
+def relationship_coverage(scope: Scope, today: date) -> dict:
+    supporter = Stakeholder.objects.filter(
+        account=OuterRef("pk"), attitude=Attitude.SUPPORTER
+    ).filter(Q(buying_role__in=DECISION_ROLES) | Q(level__in=DECISION_LEVELS))
+    rhythm = Thresholds.current().contact_rhythm_days
+    recent = Activity.objects.filter(
+        account=OuterRef("pk"), date__gt=today - timedelta(days=rhythm)
+    )
+    key = scope.accounts.filter(nine_box_class__in=["A", "B", "C"])
+    return {
+        "no_decision_supporter": list(
+            key.exclude(Exists(supporter)).values("pk", "name", "owner__username")[:50]
+        ),
+        "not_contacted": list(
+            key.exclude(Exists(recent)).values("pk", "name", "owner__username")[:50]
+        ),
+        "rhythm": rhythm,
+    }
+
+
+def kam_kpis(scope: Scope, today: date) -> list[dict]:
+    """Per KAM: revenue this and last window, growth, retention (bought in both windows
+    ÷ bought in the previous one), cross-sell deals won, overdue commitments."""
+    snapshots = {
+        row["account__owner_id"]: row
+        for row in _latest_snapshots(scope)
+        .values("account__owner_id")
+        .annotate(
+            revenue=Sum("revenue_12m"),
+            previous=Sum("revenue_previous_12m"),
+            bought_before=Count("pk", filter=Q(revenue_previous_12m__gt=0)),
+            kept=Count("pk", filter=Q(revenue_previous_12m__gt=0, revenue_12m__gt=0)),
+        )
+    }
+    cross_sell = dict(
+        Opportunity.objects.filter(
+            account__in=scope.accounts,
+            opportunity_type=OpportunityType.CROSS_SELL,
+            stage__outcome=StageOutcome.WON,
+        )
+        .values("owner_id")
+        .annotate(n=Count("pk"))
+        .values_list("owner_id", "n")
+    )
+    overdue = dict(
+        Commitment.objects.filter(account__in=scope.accounts, done_on__isnull=True, due__lt=today)
+        .values("owner_id")
+        .annotate(n=Count("pk"))
+        .values_list("owner_id", "n")
+    )
+    rows = []
+    for kam in [scope.kam] if scope.kam else scope.kams:
+        s = snapshots.get(kam.pk, {})
+        revenue, previous = _money(s.get("revenue")), _money(s.get("previous"))
+        rows.append(
+            {
+                "kam": kam,
+                "revenue": revenue,
+                "growth": (revenue - previous) / previous if previous else None,
+                "retention": s["kept"] / s["bought_before"] if s.get("bought_before") else None,
+                "cross_sell_won": cross_sell.get(kam.pk, 0),
+                "overdue_commitments": overdue.get(kam.pk, 0),
+            }
+        )
+    return rows

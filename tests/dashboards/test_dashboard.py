@@ -1,0 +1,166 @@
+"""The director's dashboard on a small portfolio whose numbers are worked out by hand."""
+
+import csv
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Attitude, BuyingRole, OpportunityStage
+from accounts.tiering import tiers_recompute
+from kamcrm.models import Role
+from plans.models import PlanSettings, PlanStatus
+from plans.services import plan_create
+from tests.factories import (
+    AccountFactory,
+    OpportunityFactory,
+    RevenueLineFactory,
+    StakeholderFactory,
+    UserFactory,
+)
+
+
+def bill(account, months: range, amount: str) -> None:
+    """Revenue on the 5th of each month `months` back from this month."""
+    today = timezone.localdate().replace(day=5)
+    for back in months:
+        index = today.year * 12 + today.month - 1 - back
+        RevenueLineFactory(
+            account=account, date=date(index // 12, index % 12 + 1, 5), amount=Decimal(amount)
+        )
+
+
+@pytest.fixture
+def portfolio(kam1, kam2, north):
+    """North: kam1 with a steady big account, a lost one and a prospect; kam1b with one
+    steady small account. South: kam2 with one account director1 must never see."""
+    kam1b = UserFactory(username="kam1b", role=Role.KAM, team=north)
+    big = AccountFactory(owner=kam1, name="Big", potential=Decimal("30000000"))
+    lost = AccountFactory(owner=kam1, name="Lost")
+    AccountFactory(owner=kam1, name="Prospect")
+    small = AccountFactory(owner=kam1b, name="Small")
+    south = AccountFactory(owner=kam2, name="South only")
+    bill(big, range(1, 25), "1000000")  # 12 M in each window: A, active
+    bill(lost, range(13, 25), "1000")  # bought only in the previous window: lost
+    bill(small, range(1, 25), "100")
+    bill(south, range(1, 25), "5000000")
+    tiers_recompute(as_of=timezone.localdate())
+    return {"big": big, "lost": lost, "small": small, "kam1b": kam1b}
+
+
+def dashboard(client, user, **query):
+    client.force_login(user)
+    return client.get(reverse("dashboards:dashboard"), query).context
+
+
+def test_the_nine_box_counts_and_sums_the_directors_accounts(client, director1, portfolio):
+    context = dashboard(client, director1)
+
+    cells = {(c["contribution"], c["potential"]): c for row in context["nine_box"] for c in row}
+    assert (cells["high", "high"]["count"], cells["high", "high"]["revenue"]) == (
+        1,
+        Decimal("12000000"),
+    )
+    assert cells["low", "low"]["count"] == 3  # Lost, Prospect, Small; never South's account
+    assert sum(c["count"] for c in cells.values()) == 4
+
+
+def test_abc_xyz_matrix(client, director1, portfolio):
+    matrix = dashboard(client, director1)["abc_xyz"]
+
+    # ABC ranks the whole company: South's 60 M comes first, so Big's 12 M has 0.83 above it.
+    assert matrix["A"][0]["count"] == 0
+    assert matrix["B"][0]["count"] == 1  # Big: B, regular
+    assert matrix["C"][2]["count"] == 2  # Lost and Prospect: no revenue, C and Z
+    assert sum(cell["count"] for cells in matrix.values() for cell in cells) == 4
+
+
+def test_kpis_growth_and_retention(client, director1, kam1, portfolio):
+    rows = {row["kam"].username: row for row in dashboard(client, director1)["kpis"]}
+
+    # kam1: 12,000,000 now against 12,012,000 before; Big kept, Lost not: 1 of 2 retained.
+    assert rows["kam1"]["revenue"] == Decimal("12000000")
+    assert float(rows["kam1"]["growth"]) == pytest.approx(-12000 / 12012000)
+    assert rows["kam1"]["retention"] == 0.5
+    assert rows["kam1b"]["retention"] == 1
+    assert "kam2" not in rows
+
+
+def test_pipeline_against_plan_shows_the_gap(client, director1, kam1, portfolio):
+    year = PlanSettings.current().fiscal_year_of(timezone.localdate())
+    plan = plan_create(account=portfolio["big"], fiscal_year=year, by=kam1)
+    plan.contract_value_target = Decimal("1000")
+    plan.status = PlanStatus.APPROVED
+    plan.save()
+    settings = PlanSettings.current()
+    in_year = settings.quarter_end(year, 4) - timedelta(days=1)
+    won = OpportunityStage.objects.get(name="Closed won")
+    OpportunityFactory(
+        account=portfolio["big"], stage=won, amount=Decimal("300"), expected_close=in_year
+    )
+    OpportunityFactory(
+        account=portfolio["big"], amount=Decimal("400"), probability=50, expected_close=in_year
+    )
+
+    rows = {row["kam"].username: row for row in dashboard(client, director1)["pipeline"]}
+
+    row = rows["kam1"]
+    assert (row["target"], row["signed"], row["open"], row["weighted"]) == (
+        Decimal("1000"), Decimal("300"), Decimal("400"), Decimal("200"),
+    )  # fmt: skip
+    assert row["coverage"] == Decimal("0.5")
+    assert row["gap"] == Decimal("500")
+
+
+def test_risk_discipline_and_coverage(client, director1, portfolio):
+    StakeholderFactory(
+        account=portfolio["big"], buying_role=BuyingRole.DECISION_MAKER, attitude=Attitude.OPPONENT
+    )
+
+    context = dashboard(client, director1)
+
+    assert [row["account__name"] for row in context["at_risk"]] == ["Lost"]
+    assert [row["name"] for row in context["discipline"]["without_plan"]] == ["Big"]
+    assert [row["name"] for row in context["coverage"]["no_decision_supporter"]] == ["Big"]
+    assert [row["name"] for row in context["coverage"]["not_contacted"]] == ["Big"]
+
+
+def test_filtering_by_kam(client, director1, portfolio):
+    context = dashboard(client, director1, kam=portfolio["kam1b"].pk)
+
+    assert sum(c["count"] for row in context["nine_box"] for c in row) == 1
+    assert [row["kam"].username for row in context["kpis"]] == ["kam1b"]
+
+
+def test_a_kam_sees_only_their_own_portfolio(client, kam1, portfolio):
+    context = dashboard(client, kam1, kam=portfolio["kam1b"].pk)
+
+    assert sum(c["count"] for row in context["nine_box"] for c in row) == 3
+    assert [row["kam"].username for row in context["kpis"]] == ["kam1"]
+
+
+def test_every_widget_exports_csv(client, director1, portfolio):
+    client.force_login(director1)
+
+    response = client.get(reverse("dashboards:dashboard"), {"export": "kpis"})
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["kam"] for row in rows] == ["kam1", "kam1b"]
+    for widget in ["nine_box", "abc_xyz", "movements", "pipeline", "at_risk", "without_plan"]:
+        assert client.get(reverse("dashboards:dashboard"), {"export": widget}).status_code == 200
+
+
+def test_the_query_count_does_not_grow_with_the_portfolio(
+    client, director1, kam1, portfolio, django_assert_max_num_queries
+):
+    for index in range(40):
+        account = AccountFactory(owner=kam1, name=f"More {index}")
+        bill(account, range(1, 3), "10")
+    tiers_recompute(as_of=timezone.localdate())
+    client.force_login(director1)
+
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("dashboards:dashboard")).status_code == 200
