@@ -313,3 +313,30 @@ def kam_kpis(scope: Scope, today: date) -> list[dict]:
             }
         )
     return rows
+
+
+def due_soon(scope: Scope, today: date) -> dict:
+    """The KAM's to-do: commitments overdue or due within two weeks, and plans whose
+    quarterly review falls due (as the reminders count it)."""
+    settings = scope.settings
+    horizon = today + timedelta(days=settings.remind_days_before_review)
+    due = sum(settings.quarter_end(scope.fiscal_year, q) <= horizon for q in range(1, 5))
+    return {
+        "commitments": list(
+            Commitment.objects.filter(
+                account__in=scope.accounts, done_on__isnull=True, due__lte=horizon
+            )
+            .select_related("account")
+            .order_by("due")[:50]
+        ),
+        "reviews": list(
+            AccountPlan.objects.filter(
+                account__in=scope.accounts,
+                fiscal_year=scope.fiscal_year,
+                status=PlanStatus.APPROVED,
+            )
+            .annotate(reviews_done=Count("reviews"))
+            .filter(reviews_done__lt=due)
+            .select_related("account")[:50]
+        ),
+    }

@@ -61,6 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "discipline": discipline,
             "coverage": coverage,
+            "due": selectors.due_soon(scope, today),
             "query": query.urlencode(),
         },
     )

@@ -13,8 +13,9 @@ def test_a_kam_signs_in_through_the_real_page(page, live_server, kam1):
 
     sign_in(page, live_server, "kam1", PASSWORD)
 
-    expect(page.get_by_test_id("home-heading")).to_contain_text(kam1.first_name)
-    expect(page.get_by_text("You are a key account manager in team North.")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/dashboard/")
+    expect(page.get_by_role("heading", name="My portfolio")).to_be_visible()
+    expect(page.get_by_test_id("user-menu")).to_contain_text(kam1.get_full_name())
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
 
 

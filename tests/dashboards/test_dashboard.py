@@ -162,5 +162,17 @@ def test_the_query_count_does_not_grow_with_the_portfolio(
     tiers_recompute(as_of=timezone.localdate())
     client.force_login(director1)
 
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(28):
         assert client.get(reverse("dashboards:dashboard")).status_code == 200
+
+
+def test_a_kam_sees_what_is_due(client, kam1, portfolio):
+    from accounts.models import Commitment
+
+    Commitment.objects.create(
+        account=portfolio["big"], what="Send the quote", due=timezone.localdate(), owner=kam1
+    )
+
+    context = dashboard(client, kam1)
+
+    assert [c.what for c in context["due"]["commitments"]] == ["Send the quote"]

@@ -23,7 +23,7 @@ def test_the_bell_counts_unread_notifications(client, kam1):
     notify(kam1)
     client.force_login(kam1)
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("home"), follow=True).content.decode()
 
     assert '<span class="badge text-bg-danger">2</span>' in html
 

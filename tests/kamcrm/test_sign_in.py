@@ -9,9 +9,10 @@ def test_it_signs_in_and_lands_on_home(client, kam1):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
-    home = client.get(reverse("home"))
+    home = client.get(reverse("home"), follow=True)
     assert home.context["user"] == kam1
-    assert "team North" in home.content.decode()
+    assert home.redirect_chain[-1][0] == reverse("dashboards:dashboard")
+    assert "My portfolio" in home.content.decode()
 
 
 def test_it_rejects_a_wrong_password(client, kam1):
@@ -81,7 +82,7 @@ def test_it_shows_each_role_its_own_navigation(client, request, user_fixture):
     user = request.getfixturevalue(user_fixture)
     client.force_login(user)
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("home"), follow=True).content.decode()
 
     assert (f'href="{reverse("user_list")}"' in html) is user.is_admin
     assert user.get_role_display() in html
