@@ -30,6 +30,7 @@ fmt: install
 ## bench: benchmarks on PostgreSQL (BENCH_DATABASE_URL; BENCH_ARGS=--quick for a laptop)
 bench: install
 	$(BIN)/python bench/tiering.py $(BENCH_ARGS)
+	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 
