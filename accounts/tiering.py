@@ -301,6 +301,10 @@ def store_current(as_of: date) -> None:
         nine_box_class=latest("nine_box_class"),
         status=latest("status"),
         strategy=latest("strategy"),
+        contribution_level=latest("contribution_level"),
+        potential_level=latest("potential_level"),
+        tier_revenue_12m=latest("revenue_12m"),
+        tier_revenue_previous_12m=latest("revenue_previous_12m"),
         tiered_on=as_of,
     )
 

@@ -68,10 +68,10 @@ def build(accounts: int, lines: int, kams: int = 1) -> None:
             """INSERT INTO accounts_account (name, external_id, owner_id, currency_id, potential,
                    industry, country, website, account_type, is_strategic, description,
                    history, organisation, market, abc, xyz, nine_box_class, status, strategy,
-                   created_at, updated_at)
+                   contribution_level, potential_level, created_at, updated_at)
                SELECT 'Account ' || i, 'B' || lpad(i::text, 7, '0'), %s + (i %% %s), 'USD',
                       (i %% 50) * 1000000, '', '', '', '', false, '', '', '', '',
-                      '', '', '', '', '', now(), now()
+                      '', '', '', '', '', '', '', now(), now()
                FROM generate_series(1, %s) AS i""",
             [first_kam, kams, accounts],
         )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -75,17 +75,19 @@ def _money(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
-def _latest_snapshots(scope: Scope):
-    return TierSnapshot.objects.filter(account__in=scope.accounts, as_of=F("account__tiered_on"))
+def _tiered(scope: Scope):
+    """The scope's accounts with their latest tier, which tiering copies onto each account
+    so these aggregates never join the (large) snapshot history."""
+    return scope.accounts.exclude(tiered_on=None).order_by()
 
 
 def nine_box(scope: Scope) -> list[list[dict]]:
     """Rows from high contribution down; columns potential low to high."""
     cells = {
         (row["contribution_level"], row["potential_level"]): row
-        for row in _latest_snapshots(scope)
-        .values("contribution_level", "potential_level", "nine_box_class")
-        .annotate(count=Count("pk"), revenue=Sum("revenue_12m"))
+        for row in _tiered(scope)
+        .values("contribution_level", "potential_level")
+        .annotate(count=Count("pk"), revenue=Sum("tier_revenue_12m"))
     }
     grid = []
     for contribution in reversed(LEVELS):
@@ -112,9 +114,9 @@ def nine_box(scope: Scope) -> list[list[dict]]:
 def abc_xyz(scope: Scope) -> dict:
     cells = {
         (row["abc"], row["xyz"]): row
-        for row in _latest_snapshots(scope)
+        for row in _tiered(scope)
         .values("abc", "xyz")
-        .annotate(count=Count("pk"), revenue=Sum("revenue_12m"))
+        .annotate(count=Count("pk"), revenue=Sum("tier_revenue_12m"))
     }
     return {
         abc: [
@@ -128,7 +130,7 @@ def abc_xyz(scope: Scope) -> dict:
 
 def movements(scope: Scope) -> list[dict]:
     """Accounts whose class or status changed since the last run of the previous month."""
-    latest = _latest_snapshots(scope).order_by("-as_of").values_list("as_of", flat=True).first()
+    latest = _tiered(scope).aggregate(latest=Max("tiered_on"))["latest"]
     if latest is None:
         return []
     before = (
@@ -139,18 +141,14 @@ def movements(scope: Scope) -> list[dict]:
     )
     if before is None:
         return []
-    previous = TierSnapshot.objects.filter(account=OuterRef("account_id"), as_of=before)
     return list(
-        _latest_snapshots(scope)
-        .annotate(
-            old_class=Subquery(previous.values("nine_box_class")[:1]),
-            old_status=Subquery(previous.values("status")[:1]),
-        )
-        .exclude(old_class=F("nine_box_class"), old_status=F("status"))
-        .filter(old_class__isnull=False)
+        TierSnapshot.objects.filter(account__in=_tiered(scope), as_of=before)
+        .exclude(nine_box_class=F("account__nine_box_class"), status=F("account__status"))
+        .annotate(old_class=F("nine_box_class"), old_status=F("status"))
         .values(
             "account_id", "account__name", "account__owner__username", "old_class",
-            "nine_box_class", "old_status", "status",
+            "old_status", new_class=F("account__nine_box_class"),
+            new_status=F("account__status"),
         )
         .order_by("account__name")[:50]
     )  # fmt: skip
@@ -210,16 +208,16 @@ def pipeline_against_plan(scope: Scope, today: date) -> list[dict]:
 
 
 def at_risk_and_lost(scope: Scope) -> list[dict]:
-    last_purchase = RevenueLine.objects.filter(account=OuterRef("account_id")).order_by("-date")
+    last_purchase = RevenueLine.objects.filter(account=OuterRef("pk")).order_by("-date")
     return list(
-        _latest_snapshots(scope)
+        _tiered(scope)
         .filter(status__in=["at_risk", "lost"])
         .annotate(last_purchase=Subquery(last_purchase.values("date")[:1]))
         .values(
-            "account_id", "account__name", "account__owner__username", "status",
-            "nine_box_class", "revenue_previous_12m", "revenue_12m", "last_purchase",
+            "pk", "name", "owner__username", "status", "nine_box_class",
+            "tier_revenue_previous_12m", "tier_revenue_12m", "last_purchase",
         )
-        .order_by("-revenue_previous_12m")[:50]
+        .order_by("-tier_revenue_previous_12m")[:50]
     )  # fmt: skip
 
 
@@ -272,14 +270,14 @@ def kam_kpis(scope: Scope, today: date) -> list[dict]:
     """Per KAM: revenue this and last window, growth, retention (bought in both windows
     ÷ bought in the previous one), cross-sell deals won, overdue commitments."""
     snapshots = {
-        row["account__owner_id"]: row
-        for row in _latest_snapshots(scope)
-        .values("account__owner_id")
+        row["owner_id"]: row
+        for row in _tiered(scope)
+        .values("owner_id")
         .annotate(
-            revenue=Sum("revenue_12m"),
-            previous=Sum("revenue_previous_12m"),
-            bought_before=Count("pk", filter=Q(revenue_previous_12m__gt=0)),
-            kept=Count("pk", filter=Q(revenue_previous_12m__gt=0, revenue_12m__gt=0)),
+            revenue=Sum("tier_revenue_12m"),
+            previous=Sum("tier_revenue_previous_12m"),
+            bought_before=Count("pk", filter=Q(tier_revenue_previous_12m__gt=0)),
+            kept=Count("pk", filter=Q(tier_revenue_previous_12m__gt=0, tier_revenue_12m__gt=0)),
         )
     }
     cross_sell = dict(

@@ -3,6 +3,7 @@ import csv
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import selectors
 
@@ -53,6 +54,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return response
     query = request.GET.copy()
     query.pop("export", None)
+    pipeline_chart = {
+        "labels": [str(row["kam"]) for row in widgets["pipeline"]],
+        "target": [float(row["target"]) for row in widgets["pipeline"]],
+        "signed": [float(row["signed"]) for row in widgets["pipeline"]],
+        "weighted": [float(row["weighted"]) for row in widgets["pipeline"]],
+        "names": {
+            "target": _("Plan target"),
+            "signed": _("Signed"),
+            "weighted": _("Weighted open pipeline"),
+        },
+    }
     return render(
         request,
         "dashboards/dashboard.html",
@@ -63,5 +75,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "coverage": coverage,
             "due": selectors.due_soon(scope, today),
             "query": query.urlencode(),
+            "pipeline_chart": pipeline_chart,
         },
     )

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .money import MONEY, Currency
-from .tier_choices import ABC, XYZ, NineBoxClass, Status, Strategy
+from .tier_choices import ABC, XYZ, Level, NineBoxClass, Status, Strategy
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -112,6 +112,10 @@ class Account(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, blank=True)
     strategy = models.CharField(_("strategy"), max_length=20, choices=Strategy, blank=True)
     tiered_on = models.DateField(_("tiered on"), null=True, blank=True)
+    contribution_level = models.CharField(max_length=6, choices=Level, blank=True)
+    potential_level = models.CharField(max_length=6, choices=Level, blank=True)
+    tier_revenue_12m = models.DecimalField(**MONEY, null=True, blank=True)
+    tier_revenue_previous_12m = models.DecimalField(**MONEY, null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

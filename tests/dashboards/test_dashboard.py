@@ -122,7 +122,7 @@ def test_risk_discipline_and_coverage(client, director1, portfolio):
 
     context = dashboard(client, director1)
 
-    assert [row["account__name"] for row in context["at_risk"]] == ["Lost"]
+    assert [row["name"] for row in context["at_risk"]] == ["Lost"]
     assert [row["name"] for row in context["discipline"]["without_plan"]] == ["Big"]
     assert [row["name"] for row in context["coverage"]["no_decision_supporter"]] == ["Big"]
     assert [row["name"] for row in context["coverage"]["not_contacted"]] == ["Big"]
@@ -176,3 +176,19 @@ def test_a_kam_sees_what_is_due(client, kam1, portfolio):
     context = dashboard(client, kam1)
 
     assert [c.what for c in context["due"]["commitments"]] == ["Send the quote"]
+
+
+def test_movements_since_last_months_run(client, director1, kam1):
+    fading = AccountFactory(owner=kam1, name="Fading")
+    # Bought 7 to 29 months ago: at risk six weeks ago (7 of 12 months), lost now.
+    bill(fading, range(7, 30), "100")
+    today = timezone.localdate()
+    earlier = today.replace(day=1) - timedelta(days=40)
+    tiers_recompute(as_of=earlier)
+    tiers_recompute(as_of=today)
+
+    rows = dashboard(client, director1)["movements"]
+
+    assert [(r["account__name"], r["old_status"], r["new_status"]) for r in rows] == [
+        ("Fading", "at_risk", "lost")
+    ]
