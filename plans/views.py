@@ -1,5 +1,6 @@
 import difflib
 from datetime import timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +34,20 @@ from .models import (
     WhitespaceMark,
 )
 from .whitespace import whitespace_grid, whitespace_mark, whitespace_to_opportunity
+
+
+def outsiders_get_404(view):
+    """A service refusing the user (PermissionDenied) answers 404, as every view here does
+    for people who may not act on a plan."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except PermissionDenied:
+            raise Http404 from None
+
+    return wrapper
 
 
 def _plan(request: HttpRequest, pk: int) -> AccountPlan:
@@ -182,6 +197,7 @@ def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/targets_edit.html", {"plan": plan, "form": form})
 
 
+@outsiders_get_404
 @require_POST
 def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     plan = _plan(request, pk)
@@ -198,8 +214,6 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.plan_close(plan=plan, by=request.user)
         else:
             raise Http404
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -209,6 +223,7 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("plans:detail", pk=plan.pk)
 
 
+@outsiders_get_404
 @require_POST
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
@@ -216,8 +231,6 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.review_record(plan=plan, by=request.user, **form.cleaned_data)
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -227,14 +240,13 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:detail", pk=plan.pk)
 
 
+@outsiders_get_404
 @require_POST
 def review_sign_off(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
     plan = _plan(request, pk)
     review = get_object_or_404(plan.reviews, quarter=quarter)
     try:
         services.review_sign_off(review=review, by=request.user)
-    except PermissionDenied:
-        raise Http404 from None
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -319,30 +331,26 @@ def _cell(request: HttpRequest, plan: AccountPlan, unit_pk: int, line_pk: int):
     return get_object_or_404(units, pk=unit_pk), get_object_or_404(ProductLine, pk=line_pk)
 
 
+@outsiders_get_404
 @require_POST
 def whitespace_cell(request: HttpRequest, pk: int, unit_pk: int, line_pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     unit, line = _cell(request, plan, unit_pk, line_pk)
     form = WhitespaceCellForm(request.POST)
     if form.is_valid():
-        try:
-            whitespace_mark(
-                plan=plan, unit=unit, product_line=line, by=request.user, **form.cleaned_data
-            )
-        except PermissionDenied:
-            raise Http404 from None
+        whitespace_mark(
+            plan=plan, unit=unit, product_line=line, by=request.user, **form.cleaned_data
+        )
     return redirect("plans:whitespace", pk=plan.pk)
 
 
+@outsiders_get_404
 @require_POST
 def whitespace_opportunity(request: HttpRequest, pk: int, unit_pk: int, line_pk: int):
     plan = _plan(request, pk)
     unit, line = _cell(request, plan, unit_pk, line_pk)
-    try:
-        opportunity = whitespace_to_opportunity(
-            plan=plan, unit=unit, product_line=line, by=request.user
-        )
-    except PermissionDenied:
-        raise Http404 from None
+    opportunity = whitespace_to_opportunity(
+        plan=plan, unit=unit, product_line=line, by=request.user
+    )
     messages.success(request, _("Cross-sell opportunity created: size it and set its close date."))
     return redirect("accounts:opportunity_update", pk=unit.pk, opportunity_pk=opportunity.pk)
