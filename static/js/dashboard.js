@@ -10,7 +10,7 @@
     data: {
       labels: data.labels,
       datasets: [
-        { label: data.names.target, data: data.target, backgroundColor: "#adb5bd" },
+        { label: data.names.target, data: data.target, backgroundColor: "#adb5bd", stack: "target" },
         { label: data.names.signed, data: data.signed, backgroundColor: "#198754", stack: "done" },
         { label: data.names.weighted, data: data.weighted, backgroundColor: "#0d6efd", stack: "done" },
       ],
@@ -18,7 +18,7 @@
     options: {
       responsive: true,
       maintainAspectRatio: false,
-      scales: { x: { stacked: true }, y: { beginAtZero: true } },
+      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } },
     },
   });
 })();
