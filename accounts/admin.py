@@ -39,7 +39,15 @@ class CompetitorAdmin(admin.ModelAdmin):
 
 @admin.register(Thresholds)
 class ThresholdsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "contact_rhythm_days"]
+    list_display = [
+        "__str__",
+        "contact_rhythm_a",
+        "contact_rhythm_b",
+        "contact_rhythm_c",
+        "contact_rhythm_d",
+        "contribution_high",
+        "potential_high",
+    ]
 
     def has_add_permission(self, request):
         return not Thresholds.objects.exists()

@@ -250,19 +250,22 @@ def relationship_coverage(scope: Scope, today: date) -> dict:
     supporter = Stakeholder.objects.filter(
         account=OuterRef("pk"), attitude=Attitude.SUPPORTER
     ).filter(Q(buying_role__in=DECISION_ROLES) | Q(level__in=DECISION_LEVELS))
-    rhythm = Thresholds.current().contact_rhythm_days
-    recent = Activity.objects.filter(
-        account=OuterRef("pk"), date__gt=today - timedelta(days=rhythm)
-    )
+    thresholds = Thresholds.current()
+    last_contact = Activity.objects.filter(account=OuterRef("pk")).order_by("-date")
+    stale = Q(last_contact__isnull=True)
+    for cls in "ABC":
+        cutoff = today - timedelta(days=thresholds.rhythm_for(cls))
+        stale |= Q(nine_box_class=cls, last_contact__lt=cutoff)
     key = scope.accounts.filter(nine_box_class__in=["A", "B", "C"])
     return {
         "no_decision_supporter": list(
             key.exclude(Exists(supporter)).values("pk", "name", "owner__username")[:50]
         ),
         "not_contacted": list(
-            key.exclude(Exists(recent)).values("pk", "name", "owner__username")[:50]
+            key.annotate(last_contact=Subquery(last_contact.values("date")[:1]))
+            .filter(stale)
+            .values("pk", "name", "owner__username", "nine_box_class")[:50]
         ),
-        "rhythm": rhythm,
     }
 
 

@@ -17,11 +17,24 @@ class Thresholds(models.Model):
     Money thresholds are in the base currency, per year.
     """
 
+    # 004: keep a contact rhythm, closest with the accounts that matter most.
     contact_rhythm_days = models.PositiveSmallIntegerField(
-        _("contact rhythm (days)"),
+        _("contact rhythm, accounts not tiered yet (days)"),
         default=60,
         validators=[MinValueValidator(1)],
-        help_text=_("An account not contacted for longer than this is flagged as stale."),
+        help_text=_("An account not contacted for longer than its rhythm is flagged as stale."),
+    )
+    contact_rhythm_a = models.PositiveSmallIntegerField(
+        _("contact rhythm, class A (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    contact_rhythm_b = models.PositiveSmallIntegerField(
+        _("contact rhythm, class B (days)"), default=45, validators=[MinValueValidator(1)]
+    )
+    contact_rhythm_c = models.PositiveSmallIntegerField(
+        _("contact rhythm, class C (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    contact_rhythm_d = models.PositiveSmallIntegerField(
+        _("contact rhythm, class D (days)"), default=90, validators=[MinValueValidator(1)]
     )
     abc_a_share = models.FloatField(_("ABC: A below this share"), default=0.80, validators=SHARE)
     abc_b_share = models.FloatField(_("ABC: B below this share"), default=0.95, validators=SHARE)
@@ -65,6 +78,15 @@ class Thresholds(models.Model):
 
     def __str__(self) -> str:
         return str(_("Thresholds"))
+
+    def rhythm_for(self, nine_box_class: str) -> int:
+        """Days an account of this class may go without contact before it is flagged."""
+        return {
+            "A": self.contact_rhythm_a,
+            "B": self.contact_rhythm_b,
+            "C": self.contact_rhythm_c,
+            "D": self.contact_rhythm_d,
+        }.get(nine_box_class, self.contact_rhythm_days)
 
     @classmethod
     def current(cls) -> "Thresholds":

@@ -38,16 +38,13 @@ class AccountListView(ListView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
-        rhythm, today = Thresholds.current().contact_rhythm_days, timezone.localdate()
+        thresholds, today = Thresholds.current(), timezone.localdate()
         for account in context["object_list"]:
             last = account.last_activity
+            account.contact_rhythm = thresholds.rhythm_for(account.nine_box_class)
             account.days_since_contact = (today - last).days if last else None
-            account.is_stale = last is None or account.days_since_contact > rhythm
-        context.update(
-            filterset=self.filterset,
-            query_without_page=query.urlencode(),
-            contact_rhythm_days=rhythm,
-        )
+            account.is_stale = last is None or account.days_since_contact > account.contact_rhythm
+        context.update(filterset=self.filterset, query_without_page=query.urlencode())
         return context
 
 
@@ -118,7 +115,7 @@ def _page_context(request: HttpRequest, pk: int) -> dict:
         pk=pk,
     )
     context = account_page(account=account, user=request.user)
-    rhythm = Thresholds.current().contact_rhythm_days
+    rhythm = Thresholds.current().rhythm_for(account.nine_box_class)
     today = timezone.localdate()
     last = context["last_activity"]
     context.update(

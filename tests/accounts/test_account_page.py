@@ -173,3 +173,25 @@ def test_the_brief_fits_the_essentials_on_one_page(client, kam1, north_account):
     assert "Khun Anan" in html
     assert "Kiln upgrade" in html
     assert "window.print()" in html
+
+
+@pytest.mark.parametrize(("nine_box_class", "stale"), [("A", True), ("D", False), ("", False)])
+def test_the_contact_rhythm_depends_on_the_class(
+    client, kam1, north_account, nine_box_class, stale
+):
+    north_account.nine_box_class = nine_box_class
+    north_account.save()
+    Activity.objects.create(
+        account=north_account,
+        kind="call",
+        date=timezone.localdate() - timedelta(days=40),  # A: 30 days, D: 90, untiered: 60
+        summary="Call",
+        created_by=kam1,
+    )
+    client.force_login(kam1)
+
+    page = client.get(reverse("accounts:detail", args=[north_account.pk]))
+    listing = client.get(reverse("accounts:list"))
+
+    assert page.context["is_stale"] is stale
+    assert listing.context["object_list"][0].is_stale is stale
