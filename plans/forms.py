@@ -78,12 +78,6 @@ class ReviewForm(forms.ModelForm):
         }
 
 
-class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_("What needs to change"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 class PeopleTargetForm(forms.ModelForm):
     class Meta:
         model = PeopleTarget

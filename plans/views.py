@@ -19,7 +19,6 @@ from accounts.models import Account, ProductLine
 from . import services
 from .forms import (
     ROW_FORMSETS,
-    ReturnForm,
     ReviewForm,
     SectionForm,
     TargetsForm,
@@ -138,8 +137,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "can_edit": services.can_edit(request.user, plan),
             "can_approve": services.can_approve(request.user, plan),
-            "return_form": ReturnForm(),
-            "review_form": ReviewForm(),
         },
     )
 
