@@ -22,6 +22,7 @@ from .models import (
     ProductLine,
     StageOutcome,
     Stakeholder,
+    WinBackAction,
 )
 
 
@@ -370,3 +371,15 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["default_owner"].queryset = assignable_owners(user)
+
+
+class WinBackForm(forms.ModelForm):
+    class Meta:
+        model = WinBackAction
+        fields = ["offer", "note", "outcome"]
+
+    def __init__(self, *args, account: Account, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        if not self.instance.pk:
+            self.instance.created_by = user

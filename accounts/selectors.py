@@ -192,6 +192,7 @@ def account_page(*, account: Account, user) -> dict:
         .select_related("owner"),
         "competitors": account.competitors.select_related("competitor"),
         "account_team": account.team_members.select_related("user"),
+        "win_backs": account.win_backs.select_related("created_by"),
         "monthly_revenue": monthly_revenue(account=account, as_of=today),
         # The last year of runs, oldest first, for the history strip.
         "tier_history": list(

@@ -46,4 +46,6 @@ urlpatterns = [
     ),
     path("<int:pk>/competitors/new/", contact.competitor_add, name="competitor_add"),
     path("<int:pk>/team/new/", contact.team_member_add, name="team_member_add"),
+    path("<int:pk>/win-back/new/", contact.win_back_edit, name="win_back_create"),
+    path("<int:pk>/win-back/<int:action_pk>/", contact.win_back_edit, name="win_back_update"),
 ]

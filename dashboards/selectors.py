@@ -22,7 +22,9 @@ from accounts.models import (
     Stakeholder,
     Thresholds,
     TierSnapshot,
+    WinBackAction,
 )
+from accounts.models.activities import WinBackOffer, WinBackOutcome
 from accounts.models.money import base_amount
 from accounts.periods import add_months
 from accounts.stakeholder_map import DECISION_LEVELS
@@ -208,17 +210,27 @@ def pipeline_against_plan(scope: Scope, today: date) -> list[dict]:
 
 
 def at_risk_and_lost(scope: Scope) -> list[dict]:
+    """The win-back list: value, owner, last purchase, and the latest offer and outcome."""
     last_purchase = RevenueLine.objects.filter(account=OuterRef("pk")).order_by("-date")
-    return list(
+    latest_offer = WinBackAction.objects.filter(account=OuterRef("pk")).order_by("-created_at")
+    rows = list(
         _tiered(scope)
         .filter(status__in=["at_risk", "lost"])
-        .annotate(last_purchase=Subquery(last_purchase.values("date")[:1]))
+        .annotate(
+            last_purchase=Subquery(last_purchase.values("date")[:1]),
+            offer=Subquery(latest_offer.values("offer")[:1]),
+            outcome=Subquery(latest_offer.values("outcome")[:1]),
+        )
         .values(
             "pk", "name", "owner__username", "status", "nine_box_class",
-            "tier_revenue_previous_12m", "tier_revenue_12m", "last_purchase",
+            "tier_revenue_previous_12m", "tier_revenue_12m", "last_purchase", "offer", "outcome",
         )
         .order_by("-tier_revenue_previous_12m")[:50]
     )  # fmt: skip
+    for row in rows:
+        row["offer"] = WinBackOffer(row["offer"]).label if row["offer"] else ""
+        row["outcome"] = WinBackOutcome(row["outcome"]).label if row["outcome"] else ""
+    return rows
 
 
 def plan_discipline(scope: Scope, today: date) -> dict:

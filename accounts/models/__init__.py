@@ -8,7 +8,7 @@ from .accounts import (
     Competitor,
     ProductLine,
 )
-from .activities import Activity, ActivityKind, Commitment
+from .activities import Activity, ActivityKind, Commitment, WinBackAction
 from .deals import Opportunity, OpportunityStage, OpportunityType, StageOutcome
 from .money import Currency
 from .people import (
@@ -57,4 +57,5 @@ __all__ = [
     "Strategy",
     "Thresholds",
     "TierSnapshot",
+    "WinBackAction",
 ]

@@ -76,3 +76,41 @@ class Commitment(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.done_on is None and self.due < timezone.localdate()
+
+
+class WinBackOffer(models.TextChoices):
+    SPECIAL_TERMS = "special_terms", _("Special terms")
+    DISCOUNT = "discount", _("Discount")
+    GIFT = "gift", _("Gift")
+    OTHER = "other", _("Other")
+
+
+class WinBackOutcome(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    WON_BACK = "won_back", _("Won back")
+    DECLINED = "declined", _("Declined")
+
+
+class WinBackAction(models.Model):
+    """001: a lost key account goes on the win-back list with the offer made and its outcome."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="win_backs")
+    offer = models.CharField(_("offer"), max_length=20, choices=WinBackOffer)
+    note = models.CharField(_("what we offered"), max_length=300, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=WinBackOutcome, default=WinBackOutcome.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("win-back action")
+        verbose_name_plural = _("win-back actions")
+
+    def __str__(self) -> str:
+        return f"{self.get_offer_display()}: {self.get_outcome_display()}"

@@ -10,8 +10,9 @@ from ..forms import (
     AccountTeamMemberForm,
     ActivityForm,
     CommitmentForm,
+    WinBackForm,
 )
-from ..models import Commitment
+from ..models import Commitment, WinBackAction
 from . import edit_child, editable_account
 
 
@@ -53,4 +54,16 @@ def competitor_add(request: HttpRequest, pk: int):
 def team_member_add(request: HttpRequest, pk: int):
     return edit_child(
         request, pk, form_class=AccountTeamMemberForm, title=_("Add to the account team")
+    )
+
+
+def win_back_edit(request: HttpRequest, pk: int, action_pk: int | None = None):
+    return edit_child(
+        request,
+        pk,
+        form_class=WinBackForm,
+        model=WinBackAction,
+        child_pk=action_pk,
+        title=_("Win-back offer"),
+        user=request.user,
     )

@@ -206,3 +206,37 @@ def test_sharing_an_account_through_the_team(client, kam1, kam2, north_account):
     client.force_login(kam2)
 
     assert client.get(reverse("accounts:detail", args=[north_account.pk])).status_code == 200
+
+
+def test_a_win_back_offer_is_recorded_and_its_outcome_updated(client, kam1, north_account):
+    from accounts.models import WinBackAction
+
+    north_account.status = "lost"
+    north_account.save()
+    client.force_login(kam1)
+
+    client.post(
+        reverse("accounts:win_back_create", args=[north_account.pk]),
+        {"offer": "gift", "note": "Plant tour and dinner", "outcome": "pending"},
+    )
+    action = WinBackAction.objects.get()
+    client.post(
+        reverse("accounts:win_back_update", args=[north_account.pk, action.pk]),
+        {"offer": "gift", "note": "Plant tour and dinner", "outcome": "won_back"},
+    )
+
+    action.refresh_from_db()
+    assert (action.created_by, action.outcome) == (kam1, "won_back")
+    html = client.get(reverse("accounts:detail", args=[north_account.pk])).content.decode()
+    assert "Plant tour and dinner" in html
+
+
+def test_another_teams_kam_cannot_record_a_win_back(client, kam2, north_account):
+    client.force_login(kam2)
+
+    response = client.post(
+        reverse("accounts:win_back_create", args=[north_account.pk]),
+        {"offer": "gift", "outcome": "pending"},
+    )
+
+    assert response.status_code == 404

@@ -192,3 +192,21 @@ def test_movements_since_last_months_run(client, director1, kam1):
     assert [(r["account__name"], r["old_status"], r["new_status"]) for r in rows] == [
         ("Fading", "at_risk", "lost")
     ]
+
+
+def test_the_win_back_list_shows_the_latest_offer_and_outcome(client, director1, kam1, portfolio):
+    from accounts.models import WinBackAction
+
+    WinBackAction.objects.create(
+        account=portfolio["lost"], offer="discount", outcome="declined", created_by=kam1
+    )
+    WinBackAction.objects.create(
+        account=portfolio["lost"],
+        offer="special_terms",
+        note="12 months' price lock",
+        created_by=kam1,
+    )
+
+    row = dashboard(client, director1)["at_risk"][0]
+
+    assert (row["name"], row["offer"], row["outcome"]) == ("Lost", "Special terms", "Pending")
