@@ -319,6 +319,7 @@ def kam_kpis(scope: Scope, today: date) -> list[dict]:
             {
                 "kam": kam,
                 "revenue": revenue,
+                "previous": previous,
                 "growth": (revenue - previous) / previous if previous else None,
                 "retention": s["kept"] / s["bought_before"] if s.get("bought_before") else None,
                 "cross_sell_won": cross_sell.get(kam.pk, 0),

@@ -76,5 +76,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "due": selectors.due_soon(scope, today),
             "query": query.urlencode(),
             "pipeline_chart": pipeline_chart,
+            "kpi_chart": {
+                "labels": [str(row["kam"]) for row in widgets["kpis"]],
+                "revenue": [float(row["revenue"]) for row in widgets["kpis"]],
+                "previous": [float(row["previous"]) for row in widgets["kpis"]],
+                "names": {
+                    "revenue": _("Revenue, last 12 months"),
+                    "previous": _("Revenue, the 12 months before"),
+                },
+            },
         },
     )
