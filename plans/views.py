@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account, ProductLine
+from accounts.selectors import account_group
 
 from . import services
 from .forms import (
@@ -323,9 +324,14 @@ def whitespace(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _cell(request: HttpRequest, plan: AccountPlan, unit_pk: int, line_pk: int):
-    units = Account.objects.visible_to(request.user)
-    return get_object_or_404(units, pk=unit_pk), get_object_or_404(ProductLine, pk=line_pk)
+def _cell(request: HttpRequest, plan: AccountPlan, unit_pk: int, line_pk: int, *, to_sell=False):
+    """A unit of the plan's group (one the user may change, to open a deal there)."""
+    group = {
+        node.account.pk for node in account_group(account=plan.account, user=request.user).walk()
+    }
+    units = Account.objects.editable_by(request.user) if to_sell else Account.objects.all()
+    unit = get_object_or_404(units.filter(pk__in=group), pk=unit_pk)
+    return unit, get_object_or_404(ProductLine, pk=line_pk)
 
 
 @outsiders_get_404
@@ -345,7 +351,7 @@ def whitespace_cell(request: HttpRequest, pk: int, unit_pk: int, line_pk: int) -
 @require_POST
 def whitespace_opportunity(request: HttpRequest, pk: int, unit_pk: int, line_pk: int):
     plan = _plan(request, pk)
-    unit, line = _cell(request, plan, unit_pk, line_pk)
+    unit, line = _cell(request, plan, unit_pk, line_pk, to_sell=True)
     opportunity = whitespace_to_opportunity(
         plan=plan, unit=unit, product_line=line, by=request.user
     )

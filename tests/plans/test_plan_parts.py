@@ -159,3 +159,22 @@ def test_whitespace_of_another_teams_unit_answers_404(client, kam1, plan, south_
 
     assert response.status_code == 404
     assert not Opportunity.objects.exists()
+
+
+def test_cross_sell_needs_a_unit_of_the_group_the_user_may_change(client, kam1, plan, north):
+    from kamcrm.models import Role
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(role=Role.KAM, team=north)
+    outside_group = AccountFactory(owner=kam1, name="Not in the group")
+    colleagues_unit = AccountFactory(owner=colleague, parent=plan.account, name="Colleague's unit")
+    line = ProductLine.objects.create(name="Additives")
+    client.force_login(kam1)
+
+    for unit in (outside_group, colleagues_unit):
+        response = client.post(
+            reverse("plans:whitespace_opportunity", args=[plan.pk, unit.pk, line.pk])
+        )
+        assert response.status_code == 404, unit
+
+    assert not Opportunity.objects.exists()
