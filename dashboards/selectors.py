@@ -20,6 +20,7 @@ from accounts.models import (
     RevenueLine,
     StageOutcome,
     Stakeholder,
+    Status,
     Thresholds,
     TierSnapshot,
     WinBackAction,
@@ -143,7 +144,7 @@ def movements(scope: Scope) -> list[dict]:
     )
     if before is None:
         return []
-    return list(
+    rows = list(
         TierSnapshot.objects.filter(account__in=_tiered(scope), as_of=before)
         .exclude(nine_box_class=F("account__nine_box_class"), status=F("account__status"))
         .annotate(old_class=F("nine_box_class"), old_status=F("status"))
@@ -154,6 +155,10 @@ def movements(scope: Scope) -> list[dict]:
         )
         .order_by("account__name")[:50]
     )  # fmt: skip
+    for row in rows:
+        row["old_status_label"] = Status(row["old_status"]).label
+        row["new_status_label"] = Status(row["new_status"]).label
+    return rows
 
 
 def pipeline_against_plan(scope: Scope, today: date) -> list[dict]:
@@ -228,6 +233,7 @@ def at_risk_and_lost(scope: Scope) -> list[dict]:
         .order_by("-tier_revenue_previous_12m")[:50]
     )  # fmt: skip
     for row in rows:
+        row["status_label"] = Status(row["status"]).label
         row["offer"] = WinBackOffer(row["offer"]).label if row["offer"] else ""
         row["outcome"] = WinBackOutcome(row["outcome"]).label if row["outcome"] else ""
     return rows
