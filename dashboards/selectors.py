@@ -47,6 +47,7 @@ class Scope:
     kam: User | None
     fiscal_year: int
     settings: PlanSettings
+    groups: list | None = None  # the tier aggregates, read once per page (see _groups)
 
 
 def scope_for(user, *, team_id=None, kam_id=None, fiscal_year=None) -> Scope:
@@ -84,14 +85,41 @@ def _tiered(scope: Scope):
     return scope.accounts.exclude(tiered_on=None).order_by()
 
 
+def _groups(scope: Scope) -> list[dict]:
+    """One aggregate query behind the nine-box, ABC x XYZ, the KPIs and the movements:
+    counts and sums per owner, levels, ABC and XYZ (a few hundred rows at most)."""
+    if scope.groups is None:
+        scope.groups = [
+            {**row, "revenue": _money(row["revenue"]), "previous": _money(row["previous"])}
+            for row in _tiered(scope)
+            .values("owner_id", "contribution_level", "potential_level", "abc", "xyz")
+            .annotate(
+                count=Count("pk"),
+                revenue=Sum("tier_revenue_12m"),
+                previous=Sum("tier_revenue_previous_12m"),
+                bought_before=Count("pk", filter=Q(tier_revenue_previous_12m__gt=0)),
+                kept=Count("pk", filter=Q(tier_revenue_previous_12m__gt=0, tier_revenue_12m__gt=0)),
+                latest=Max("tiered_on"),
+            )
+        ]
+    return scope.groups
+
+
+def _totals(scope: Scope, *keys: str) -> dict[tuple, dict]:
+    totals: dict[tuple, dict] = {}
+    for row in _groups(scope):
+        total = totals.setdefault(
+            tuple(row[k] for k in keys),
+            {"count": 0, "revenue": ZERO, "previous": ZERO, "bought_before": 0, "kept": 0},
+        )
+        for field in total:
+            total[field] += row[field]
+    return totals
+
+
 def nine_box(scope: Scope) -> list[list[dict]]:
     """Rows from high contribution down; columns potential low to high."""
-    cells = {
-        (row["contribution_level"], row["potential_level"]): row
-        for row in _tiered(scope)
-        .values("contribution_level", "potential_level")
-        .annotate(count=Count("pk"), revenue=Sum("tier_revenue_12m"))
-    }
+    cells = _totals(scope, "contribution_level", "potential_level")
     grid = []
     for contribution in reversed(LEVELS):
         row = []
@@ -107,7 +135,7 @@ def nine_box(scope: Scope) -> list[list[dict]]:
                     "potential": potential,
                     "class": cls,
                     "count": cell.get("count", 0),
-                    "revenue": _money(cell.get("revenue")),
+                    "revenue": cell.get("revenue", ZERO),
                 }
             )
         grid.append(row)
@@ -115,16 +143,11 @@ def nine_box(scope: Scope) -> list[list[dict]]:
 
 
 def abc_xyz(scope: Scope) -> dict:
-    cells = {
-        (row["abc"], row["xyz"]): row
-        for row in _tiered(scope)
-        .values("abc", "xyz")
-        .annotate(count=Count("pk"), revenue=Sum("tier_revenue_12m"))
-    }
+    cells = _totals(scope, "abc", "xyz")
     return {
         abc: [
             {"xyz": xyz, "count": cells.get((abc, xyz), {}).get("count", 0),
-             "revenue": _money(cells.get((abc, xyz), {}).get("revenue"))}
+             "revenue": cells.get((abc, xyz), {}).get("revenue", ZERO)}
             for xyz in "XYZ"
         ]
         for abc in "ABC"
@@ -133,7 +156,7 @@ def abc_xyz(scope: Scope) -> dict:
 
 def movements(scope: Scope) -> list[dict]:
     """Accounts whose class or status changed since the last run of the previous month."""
-    latest = _tiered(scope).aggregate(latest=Max("tiered_on"))["latest"]
+    latest = max((row["latest"] for row in _groups(scope)), default=None)
     if latest is None:
         return []
     before = (
@@ -239,14 +262,28 @@ def at_risk_and_lost(scope: Scope) -> list[dict]:
     return rows
 
 
+def _quarters_due(scope: Scope, day: date) -> int:
+    """How many of the fiscal year's quarterly reviews fall due by `day`."""
+    return sum(scope.settings.quarter_end(scope.fiscal_year, q) <= day for q in range(1, 5))
+
+
 def plan_discipline(scope: Scope, today: date) -> dict:
+    """Plans of the year by status, with reviews done, in one query; the due and overdue
+    counts are the reminders' own rules."""
     settings = scope.settings
-    plans = AccountPlan.objects.filter(account__in=scope.accounts, fiscal_year=scope.fiscal_year)
-    horizon = today + timedelta(days=settings.remind_days_before_review)
-    due = sum(settings.quarter_end(scope.fiscal_year, q) <= horizon for q in range(1, 5))
-    overdue_by = today - timedelta(days=settings.escalate_days_after_review)
-    overdue = sum(settings.quarter_end(scope.fiscal_year, q) <= overdue_by for q in range(1, 5))
-    approved = plans.filter(status=PlanStatus.APPROVED).annotate(reviews_done=Count("reviews"))
+    due = _quarters_due(scope, today + timedelta(days=settings.remind_days_before_review))
+    overdue = _quarters_due(scope, today - timedelta(days=settings.escalate_days_after_review))
+    plans = list(
+        AccountPlan.objects.filter(
+            account__in=scope.accounts,
+            fiscal_year=scope.fiscal_year,
+            status__in=[PlanStatus.SUBMITTED, PlanStatus.APPROVED],
+        )
+        .annotate(reviews_done=Count("reviews"))
+        .values("pk", "status", "reviews_done", "account__name")
+        .order_by("account__name")
+    )
+    approved = [p for p in plans if p["status"] == PlanStatus.APPROVED]
     return {
         "without_plan": list(
             scope.accounts.filter(nine_box_class__in=["A", "C"])
@@ -254,17 +291,15 @@ def plan_discipline(scope: Scope, today: date) -> dict:
             .values("pk", "name", "nine_box_class", "owner__username")
             .order_by("name")[:50]
         ),
-        "waiting": list(
-            plans.filter(status=PlanStatus.SUBMITTED).values("pk", "account__name")[:50]
-        ),
-        "reviews_due": approved.filter(reviews_done__lt=due).count(),
-        "reviews_overdue": list(
-            approved.filter(reviews_done__lt=overdue).values("pk", "account__name")[:50]
-        ),
+        "waiting": [p for p in plans if p["status"] == PlanStatus.SUBMITTED][:50],
+        "reviews_due": [p for p in approved if p["reviews_done"] < due][:50],
+        "reviews_overdue": [p for p in approved if p["reviews_done"] < overdue][:50],
     }
 
 
 def relationship_coverage(scope: Scope, today: date) -> dict:
+    """Key accounts with no supporter at decision level, and those not contacted within
+    their class's rhythm; each list filtered and cut in the database."""
     supporter = Stakeholder.objects.filter(
         account=OuterRef("pk"), attitude=Attitude.SUPPORTER
     ).filter(Q(buying_role__in=DECISION_ROLES) | Q(level__in=DECISION_LEVELS))
@@ -274,7 +309,7 @@ def relationship_coverage(scope: Scope, today: date) -> dict:
     for cls in "ABC":
         cutoff = today - timedelta(days=thresholds.rhythm_for(cls))
         stale |= Q(nine_box_class=cls, last_contact__lt=cutoff)
-    key = scope.accounts.filter(nine_box_class__in=["A", "B", "C"])
+    key = scope.accounts.filter(nine_box_class__in=["A", "B", "C"]).order_by("name")
     return {
         "no_decision_supporter": list(
             key.exclude(Exists(supporter)).values("pk", "name", "owner__username")[:50]
@@ -290,17 +325,7 @@ def relationship_coverage(scope: Scope, today: date) -> dict:
 def kam_kpis(scope: Scope, today: date) -> list[dict]:
     """Per KAM: revenue this and last window, growth, retention (bought in both windows
     ÷ bought in the previous one), cross-sell deals won, overdue commitments."""
-    snapshots = {
-        row["owner_id"]: row
-        for row in _tiered(scope)
-        .values("owner_id")
-        .annotate(
-            revenue=Sum("tier_revenue_12m"),
-            previous=Sum("tier_revenue_previous_12m"),
-            bought_before=Count("pk", filter=Q(tier_revenue_previous_12m__gt=0)),
-            kept=Count("pk", filter=Q(tier_revenue_previous_12m__gt=0, tier_revenue_12m__gt=0)),
-        )
-    }
+    snapshots = {owner: row for (owner,), row in _totals(scope, "owner_id").items()}
     cross_sell = dict(
         Opportunity.objects.filter(
             account__in=scope.accounts,
@@ -320,7 +345,7 @@ def kam_kpis(scope: Scope, today: date) -> list[dict]:
     rows = []
     for kam in [scope.kam] if scope.kam else scope.kams:
         s = snapshots.get(kam.pk, {})
-        revenue, previous = _money(s.get("revenue")), _money(s.get("previous"))
+        revenue, previous = s.get("revenue", ZERO), s.get("previous", ZERO)
         rows.append(
             {
                 "kam": kam,
@@ -335,12 +360,10 @@ def kam_kpis(scope: Scope, today: date) -> list[dict]:
     return rows
 
 
-def due_soon(scope: Scope, today: date) -> dict:
-    """The KAM's to-do: commitments overdue or due within two weeks, and plans whose
-    quarterly review falls due (as the reminders count it)."""
-    settings = scope.settings
-    horizon = today + timedelta(days=settings.remind_days_before_review)
-    due = sum(settings.quarter_end(scope.fiscal_year, q) <= horizon for q in range(1, 5))
+def due_soon(scope: Scope, today: date, discipline: dict) -> dict:
+    """The KAM's to-do: commitments overdue or due within the reminder window, and the
+    plans whose quarterly review falls due (from the plan discipline already read)."""
+    horizon = today + timedelta(days=scope.settings.remind_days_before_review)
     return {
         "commitments": list(
             Commitment.objects.filter(
@@ -349,14 +372,5 @@ def due_soon(scope: Scope, today: date) -> dict:
             .select_related("account")
             .order_by("due")[:50]
         ),
-        "reviews": list(
-            AccountPlan.objects.filter(
-                account__in=scope.accounts,
-                fiscal_year=scope.fiscal_year,
-                status=PlanStatus.APPROVED,
-            )
-            .annotate(reviews_done=Count("reviews"))
-            .filter(reviews_done__lt=due)
-            .select_related("account")[:50]
-        ),
+        "reviews": discipline["reviews_due"],
     }

@@ -73,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "discipline": discipline,
             "coverage": coverage,
-            "due": selectors.due_soon(scope, today),
+            "due": selectors.due_soon(scope, today, discipline),
             "query": query.urlencode(),
             "pipeline_chart": pipeline_chart,
             "kpi_chart": {
