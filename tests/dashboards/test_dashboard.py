@@ -162,7 +162,7 @@ def test_the_query_count_does_not_grow_with_the_portfolio(
     tiers_recompute(as_of=timezone.localdate())
     client.force_login(director1)
 
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(22):
         assert client.get(reverse("dashboards:dashboard")).status_code == 200
 
 
@@ -210,3 +210,19 @@ def test_the_win_back_list_shows_the_latest_offer_and_outcome(client, director1,
     row = dashboard(client, director1)["at_risk"][0]
 
     assert (row["name"], row["offer"], row["outcome"]) == ("Lost", "Special terms", "Pending")
+
+
+def test_reviews_due_show_on_the_kams_dashboard(client, kam1, portfolio):
+    settings = PlanSettings.current()
+    settings.fiscal_year_start_month = timezone.localdate().month % 12 + 1  # Q1-Q3 are due
+    settings.save()
+    plan = plan_create(
+        account=portfolio["big"], fiscal_year=settings.fiscal_year_of(timezone.localdate()), by=kam1
+    )
+    plan.status = PlanStatus.APPROVED
+    plan.save()
+
+    context = dashboard(client, kam1)
+
+    assert [row["account__name"] for row in context["due"]["reviews"]] == ["Big"]
+    assert [row["account__name"] for row in context["discipline"]["reviews_overdue"]] == ["Big"]
