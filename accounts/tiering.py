@@ -30,7 +30,7 @@ from .models import (
     Thresholds,
     TierSnapshot,
 )
-from .models.money import base_amount
+from .models.money import as_decimal, base_amount
 from .models.tier_choices import Level
 from .periods import add_months, trailing_window
 
@@ -201,16 +201,11 @@ def gather(as_of: date, t: Thresholds) -> list[Figures]:
         for account_id, revenue, previous, recent, squares in cursor.fetchall():
             f = figures.get(account_id)
             if f is not None:
-                f.revenue_12m = _decimal(revenue)
-                f.revenue_previous_12m = _decimal(previous)
-                f.revenue_last_6m = _decimal(recent)
-                f.sum_of_squares = _decimal(squares)
+                f.revenue_12m = as_decimal(revenue)
+                f.revenue_previous_12m = as_decimal(previous)
+                f.revenue_last_6m = as_decimal(recent)
+                f.sum_of_squares = as_decimal(squares)
     return list(figures.values())
-
-
-def _decimal(value) -> Decimal:
-    # SQLite hands back floats, PostgreSQL exact decimals.
-    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
 @contextmanager

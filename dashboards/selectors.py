@@ -26,7 +26,7 @@ from accounts.models import (
     WinBackAction,
 )
 from accounts.models.activities import WinBackOffer, WinBackOutcome
-from accounts.models.money import base_amount
+from accounts.models.money import as_decimal, base_amount
 from accounts.periods import add_months
 from accounts.stakeholder_map import DECISION_LEVELS
 from kamcrm.models import Role, Team, User
@@ -74,11 +74,6 @@ def scope_for(user, *, team_id=None, kam_id=None, fiscal_year=None) -> Scope:
     return Scope(accounts, kams, teams, team, kam, year, settings)
 
 
-def _money(value) -> Decimal:
-    # SQLite sums decimals as floats; PostgreSQL keeps them exact.
-    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
-
-
 def _tiered(scope: Scope):
     """The scope's accounts with their latest tier, which tiering copies onto each account
     so these aggregates never join the (large) snapshot history."""
@@ -90,7 +85,7 @@ def _groups(scope: Scope) -> list[dict]:
     counts and sums per owner, levels, ABC and XYZ (a few hundred rows at most)."""
     if scope.groups is None:
         scope.groups = [
-            {**row, "revenue": _money(row["revenue"]), "previous": _money(row["previous"])}
+            {**row, "revenue": as_decimal(row["revenue"]), "previous": as_decimal(row["previous"])}
             for row in _tiered(scope)
             .values("owner_id", "contribution_level", "potential_level", "abc", "xyz")
             .annotate(
@@ -220,15 +215,15 @@ def pipeline_against_plan(scope: Scope, today: date) -> list[dict]:
     }
     rows = []
     for kam in [scope.kam] if scope.kam else scope.kams:
-        target = _money(targets.get(kam.pk))
+        target = as_decimal(targets.get(kam.pk))
         row = deals.get(kam.pk, {})
-        signed, weighted = _money(row.get("signed")), _money(row.get("weighted"))
+        signed, weighted = as_decimal(row.get("signed")), as_decimal(row.get("weighted"))
         rows.append(
             {
                 "kam": kam,
                 "target": target,
                 "signed": signed,
-                "open": _money(row.get("open")),
+                "open": as_decimal(row.get("open")),
                 "weighted": weighted,
                 "coverage": (signed + weighted) / target if target else None,
                 "gap": max(target - signed - weighted, ZERO),
@@ -262,17 +257,16 @@ def at_risk_and_lost(scope: Scope) -> list[dict]:
     return rows
 
 
-def _quarters_due(scope: Scope, day: date) -> int:
-    """How many of the fiscal year's quarterly reviews fall due by `day`."""
-    return sum(scope.settings.quarter_end(scope.fiscal_year, q) <= day for q in range(1, 5))
-
-
 def plan_discipline(scope: Scope, today: date) -> dict:
     """Plans of the year by status, with reviews done, in one query; the due and overdue
     counts are the reminders' own rules."""
     settings = scope.settings
-    due = _quarters_due(scope, today + timedelta(days=settings.remind_days_before_review))
-    overdue = _quarters_due(scope, today - timedelta(days=settings.escalate_days_after_review))
+    due = scope.settings.quarters_due(
+        scope.fiscal_year, today + timedelta(days=settings.remind_days_before_review)
+    )
+    overdue = scope.settings.quarters_due(
+        scope.fiscal_year, today - timedelta(days=settings.escalate_days_after_review)
+    )
     plans = list(
         AccountPlan.objects.filter(
             account__in=scope.accounts,

@@ -46,6 +46,10 @@ class PlanSettings(models.Model):
     def fiscal_year_of(self, day: date) -> int:
         return day.year if day.month >= self.fiscal_year_start_month else day.year - 1
 
+    def quarters_due(self, fiscal_year: int, day: date) -> int:
+        """How many of the year's quarterly reviews fall due by `day`."""
+        return sum(self.quarter_end(fiscal_year, q) <= day for q in range(1, 5))
+
     def quarter_end(self, fiscal_year: int, quarter: int) -> date:
         """The last day of the quarter: when its review falls due."""
         return add_months(self.year_start(fiscal_year), 3 * quarter) - timedelta(days=1)

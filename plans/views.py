@@ -81,7 +81,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("review_due"):
         # Quarters whose review falls due within the reminder window, and fewer reviews.
         horizon = today + timedelta(days=settings.remind_days_before_review)
-        due = sum(settings.quarter_end(current_year, q) <= horizon for q in range(1, 5))
+        due = settings.quarters_due(current_year, horizon)
         plans = plans.filter(
             status=PlanStatus.APPROVED, fiscal_year=current_year, review_count__lt=due
         )

@@ -47,6 +47,11 @@ class Currency(models.Model):
         return amount * self.rate_to_base
 
 
+def as_decimal(value) -> Decimal:
+    """A database sum as a Decimal: SQLite hands back floats, PostgreSQL exact decimals."""
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
+
+
 def base_amount(amount_field: str = "amount", currency_field: str = "currency"):
     """SQL expression converting an amount column to the base currency."""
     return models.ExpressionWrapper(
