@@ -88,6 +88,13 @@ class Thresholds(models.Model):
             "D": self.contact_rhythm_d,
         }.get(nine_box_class, self.contact_rhythm_days)
 
+    def freshness(self, nine_box_class: str, last_contact, today) -> tuple[int | None, bool]:
+        """(days since the last contact, whether that is longer than the class's rhythm)."""
+        if last_contact is None:
+            return None, True
+        days = (today - last_contact).days
+        return days, days > self.rhythm_for(nine_box_class)
+
     @classmethod
     def current(cls) -> "Thresholds":
         return cls.objects.get_or_create(pk=1)[0]

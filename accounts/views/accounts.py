@@ -40,10 +40,10 @@ class AccountListView(ListView):
         query.pop("page", None)
         thresholds, today = Thresholds.current(), timezone.localdate()
         for account in context["object_list"]:
-            last = account.last_activity
             account.contact_rhythm = thresholds.rhythm_for(account.nine_box_class)
-            account.days_since_contact = (today - last).days if last else None
-            account.is_stale = last is None or account.days_since_contact > account.contact_rhythm
+            account.days_since_contact, account.is_stale = thresholds.freshness(
+                account.nine_box_class, account.last_activity, today
+            )
         context.update(filterset=self.filterset, query_without_page=query.urlencode())
         return context
 
@@ -115,16 +115,15 @@ def _page_context(request: HttpRequest, pk: int) -> dict:
         pk=pk,
     )
     context = account_page(account=account, user=request.user)
-    rhythm = Thresholds.current().rhythm_for(account.nine_box_class)
-    today = timezone.localdate()
-    last = context["last_activity"]
+    thresholds, today = Thresholds.current(), timezone.localdate()
+    days, stale = thresholds.freshness(account.nine_box_class, context["last_activity"], today)
     context.update(
         account=account,
         can_edit=request.user.has_perm("accounts.change_account", account),
         stakeholder_map=layout(context["stakeholders"], context["influence_links"]),
-        days_since_contact=(today - last).days if last else None,
-        contact_rhythm_days=rhythm,
-        is_stale=last is None or (today - last).days > rhythm,
+        days_since_contact=days,
+        contact_rhythm_days=thresholds.rhythm_for(account.nine_box_class),
+        is_stale=stale,
         today=today,
         revenue_chart=revenue_bars(context["monthly_revenue"]),
         tactics=TACTICS.get(account.strategy, []),
