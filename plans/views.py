@@ -124,13 +124,15 @@ def plan_create(request: HttpRequest, account_pk: int) -> HttpResponse:
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
+    reviews = list(plan.reviews.select_related("reviewed_by", "signed_off_by"))
     return render(
         request,
         "plans/plan_detail.html",
         {
             "plan": plan,
             "sections": plan.sections.all(),
-            "reviews": plan.reviews.select_related("reviewed_by", "signed_off_by"),
+            "reviews": reviews,
+            "quarters_open": [q for q in range(1, 5) if q not in {r.quarter for r in reviews}],
             "actuals": services.plan_actuals(plan),
             "people": services.people_summary(plan),
             "goals": plan.goals.all(),
