@@ -18,7 +18,6 @@ from .models import (
     InfluenceLink,
     Opportunity,
     RevenueLine,
-    StageOutcome,
     Stakeholder,
     TierSnapshot,
 )
@@ -52,15 +51,13 @@ def revenue_12m_expression(as_of: date):
 
 
 def open_pipeline_expression():
-    return _sum_per_account(
-        Opportunity.objects.filter(stage__outcome=StageOutcome.OPEN), base_amount()
-    )
+    return _sum_per_account(Opportunity.objects.open(), base_amount())
 
 
 def account_list(*, user, as_of: date | None = None) -> models.QuerySet[Account]:
     """The accounts a user sees, with what the list shows and sorts by."""
     as_of = as_of or timezone.localdate()
-    overdue = Commitment.objects.filter(account=OuterRef("pk"), done_on__isnull=True, due__lt=as_of)
+    overdue = Commitment.objects.overdue(as_of).filter(account=OuterRef("pk"))
     return (
         Account.objects.visible_to(user)
         .select_related("owner", "owner__team", "parent")

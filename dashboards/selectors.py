@@ -331,7 +331,8 @@ def kam_kpis(scope: Scope, today: date) -> list[dict]:
         .values_list("owner_id", "n")
     )
     overdue = dict(
-        Commitment.objects.filter(account__in=scope.accounts, done_on__isnull=True, due__lt=today)
+        Commitment.objects.overdue(today)
+        .filter(account__in=scope.accounts)
         .values("owner_id")
         .annotate(n=Count("pk"))
         .values_list("owner_id", "n")

@@ -39,7 +39,8 @@ def whitespace_grid(*, plan: AccountPlan, user) -> dict:
         revenue[row["account_id"], row["product_line_id"]] = row["total"] or Decimal(0)
     pipeline = defaultdict(Decimal)
     for row in (
-        Opportunity.objects.filter(account__in=units, stage__outcome=StageOutcome.OPEN)
+        Opportunity.objects.open()
+        .filter(account__in=units)
         .values("account_id", "product_line_id")
         .annotate(total=Sum(base_amount()))
     ):

@@ -1,7 +1,5 @@
 """Opportunities: the few, large, long deals that move the sales plan."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -115,7 +113,3 @@ class Opportunity(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def weighted_amount(self) -> Decimal:
-        return self.amount * self.probability / 100

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -36,15 +35,6 @@ class Currency(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-    @property
-    def is_base(self) -> bool:
-        return self.code == settings.KAMCRM_BASE_CURRENCY
-
-    def to_base(self, amount: Decimal) -> Decimal | None:
-        if self.rate_to_base is None:
-            return None
-        return amount * self.rate_to_base
 
 
 def as_decimal(value) -> Decimal:

@@ -116,10 +116,6 @@ class Stakeholder(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_decision_maker(self) -> bool:
-        return self.buying_role in DECISION_ROLES
-
     def clean(self) -> None:
         boss = self.reports_to
         if boss is None:

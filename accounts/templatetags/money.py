@@ -18,16 +18,6 @@ def money(value, currency) -> str:
 
 
 @register.filter
-def compact(value) -> str:
-    """Short figures for chart labels: 1.2M, 350k."""
-    value = float(value or 0)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"{value / limit:.1f}{suffix}"
-    return f"{value:.0f}"
-
-
-@register.filter
 def whole(value) -> str:
     """An amount in whole units, grouped, for tables whose heading names the currency."""
     if value is None or value == "":
