@@ -46,6 +46,7 @@ def send_plan_reminders(*, today: date) -> int:
     for plan in plans:
         reviewed = {review.quarter for review in plan.reviews.all()}
         url = reverse("plans:detail", args=[plan.pk])
+        director = plan.account.director
         for quarter in range(1, 5):
             if quarter in reviewed:
                 continue
@@ -62,7 +63,6 @@ def send_plan_reminders(*, today: date) -> int:
                     data,
                 )
                 sent += 1
-            director = plan.account.owner.team.director if plan.account.owner.team else None
             if (
                 late
                 and director
@@ -83,7 +83,7 @@ def send_plan_reminders(*, today: date) -> int:
             .select_related("owner__team__director")
         )
         for account in missing:
-            director = account.owner.team.director if account.owner.team else None
+            director = account.director
             if director and _claim(account.pk, year, 0, ReminderKind.PLAN_MISSING):
                 data = {"account": account.name, "year": year}
                 _tell(

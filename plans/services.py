@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Account, Opportunity, RevenueLine, StageOutcome, Stakeholder
 from accounts.models.money import base_amount
 from accounts.periods import add_months
+from accounts.permissions import can_edit_account
 
 from .models import (
     AccountPlan,
@@ -26,14 +27,15 @@ from .models import (
 
 def can_edit(user, plan: AccountPlan) -> bool:
     """The owner and the account team write the plan (KAMs who may change the account)."""
-    return user.is_kam and Account.objects.editable_by(user).filter(pk=plan.account_id).exists()
+    return user.is_kam and can_edit_account(user, plan.account)
 
 
 def can_approve(user, plan: AccountPlan) -> bool:
     """The director of the account's team, or an admin."""
     if user.is_admin:
         return True
-    return user.is_director and plan.account.owner.team.director_id == user.pk
+    team = plan.account.owner.team  # a KAM may be between teams: then only admins approve
+    return user.is_director and team is not None and team.director_id == user.pk
 
 
 def require_permission(allowed: bool) -> None:

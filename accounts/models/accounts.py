@@ -140,6 +140,12 @@ class Account(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def director(self):
+        """The sales director answering for the account: the one leading its owner's team."""
+        team = self.owner.team
+        return team.director if team else None
+
     def clean(self) -> None:
         # A group is a tree: an account cannot sit below itself.
         ancestor, seen = self.parent, set()

@@ -127,3 +127,18 @@ def test_start_from_last_years_plan(client, kam1, director1, plan, account):
     new = account.plans.get(fiscal_year=plan.fiscal_year + 1)
     assert new.sections.get(kind="industry").text == "Cement demand grows 4 % a year."
     assert new.status == PlanStatus.DRAFT
+
+
+def test_a_plan_whose_owner_has_no_team_awaits_an_admin(client, kam1, director1, admin, plan):
+    client.force_login(kam1)
+    go(client, plan, "submit")
+    kam1.team = None
+    kam1.save(update_fields=["team"])
+
+    client.force_login(director1)
+    assert go(client, plan, "approve").status_code == 404
+    client.force_login(admin)
+    go(client, plan, "approve")
+
+    plan.refresh_from_db()
+    assert plan.approved_by == admin
