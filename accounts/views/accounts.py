@@ -3,9 +3,10 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
 from ..charts import revenue_bars
@@ -140,33 +141,34 @@ def account_brief(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/account_brief.html", _page_context(request, pk))
 
 
-class AccountCreateView(CreateView):
+class _AccountFormMixin:
+    """Shared by create and edit: the form knows the user (owner and parent choices)."""
+
     form_class = AccountForm
     template_name = "accounts/account_form.html"
+    saved_message = ""
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:detail", args=[self.object.pk])
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, self.saved_message % {"account": self.object})
+        return response
+
+
+class AccountCreateView(_AccountFormMixin, CreateView):
+    saved_message = _lazy("%(account)s was created.")
 
     def get_initial(self):
         return {"currency": settings.KAMCRM_BASE_CURRENCY, "owner": self.request.user.pk}
 
-    def form_valid(self, form):
-        account = form.save()
-        messages.success(self.request, _("%(account)s was created.") % {"account": account})
-        return redirect("accounts:detail", pk=account.pk)
 
-
-class AccountUpdateView(UpdateView):
-    form_class = AccountForm
-    template_name = "accounts/account_form.html"
+class AccountUpdateView(_AccountFormMixin, UpdateView):
+    saved_message = _lazy("%(account)s was saved.")
 
     def get_queryset(self):
         return Account.objects.editable_by(self.request.user)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        account = form.save()
-        messages.success(self.request, _("%(account)s was saved.") % {"account": account})
-        return redirect("accounts:detail", pk=account.pk)

@@ -24,6 +24,8 @@ def test_a_kam_creates_an_account_they_own(client, kam1):
     assert response["Location"] == reverse("accounts:detail", args=[account.pk])
     assert account.owner == kam1
     assert account.website == "https://vinalog.vn"
+    page = client.get(response["Location"])
+    assert "Vina Logistics was created." in page.content.decode()
 
 
 def test_a_kam_cannot_hand_an_account_to_someone_else(client, kam1, kam2):
