@@ -11,7 +11,7 @@ import os
 import statistics
 import time
 
-from portfolio import DEFAULT_URL, build, recreate_database, setup_django
+from portfolio import DEFAULT_URL, add_relationships, build, recreate_database, setup_django
 
 
 def median_ms(client, path: str, runs: int) -> float:
@@ -46,11 +46,13 @@ def main() -> None:
 
     from accounts.tiering import tiers_recompute
     from kamcrm.models import User
+    from plans.models import PlanSettings
 
     if not args.reuse:
         started = time.perf_counter()
         build(accounts, lines, kams)
         tiers_recompute(as_of=timezone.localdate())
+        add_relationships(PlanSettings.current().fiscal_year_of(timezone.localdate()))
         print(f"built and tiered {accounts:,} accounts, {lines:,} revenue lines and {kams} KAMs "
               f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
     client = Client()

@@ -88,3 +88,88 @@ def build(accounts: int, lines: int, kams: int = 1) -> None:
             [first, accounts, accounts, lines],
         )
         cursor.execute("ANALYZE")
+
+
+def add_relationships(fiscal_year: int) -> None:
+    """What a lived-in portfolio holds beside revenue, so the dashboard's live widgets read
+    real rows: per account five people, ten activities, three deals and a commitment; a
+    plan (three people targets, a review, two actions) for every third account; win-back
+    offers on the accounts at risk or lost. Then VACUUM ANALYZE, as autovacuum would."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO accounts_stakeholder (account_id, name, title, department, level,
+                   email, phone, buying_role, attitude, relationship_closeness,
+                   solution_acceptance, price_acceptance, notes)
+               SELECT a.id, 'Person ' || p, '', 'Dept ' || (p % 3),
+                      (ARRAY['operational','management','executive','owner'])[1 + p % 4],
+                      '', '', (ARRAY['decision_maker','user','influencer',''])[1 + (a.id + p) % 4],
+                      (ARRAY['supporter','neutral','opponent'])[1 + (a.id * p) % 3],
+                      1 + (a.id + p) % 5, 1 + (a.id * p) % 5, 1 + p % 5, ''
+               FROM accounts_account a, generate_series(1, 5) AS p"""
+        )
+        cursor.execute(
+            """INSERT INTO accounts_activity (account_id, kind, date, summary, next_step,
+                   created_by_id)
+               SELECT a.id, 'meeting', current_date - ((a.id * 37 + n * 29) % 400)::int, '', '',
+                      a.owner_id
+               FROM accounts_account a, generate_series(1, 10) AS n"""
+        )
+        cursor.execute(
+            """INSERT INTO accounts_opportunity (account_id, name, amount, probability,
+                   expected_close, opportunity_type, close_reason, created_at, updated_at,
+                   currency_id, owner_id, stage_id)
+               SELECT a.id, 'Deal ' || n, 10000 * (1 + (a.id + n) % 90), 10 * (1 + n % 9),
+                      current_date + ((a.id + n * 61) % 300)::int - 120,
+                      (ARRAY['new_business','up_sell','cross_sell','renewal'])[1 + (a.id + n) % 4],
+                      '', now(), now(), 'USD', a.owner_id,
+                      (SELECT id FROM accounts_opportunitystage ORDER BY id
+                       OFFSET (a.id + n) % 6 LIMIT 1)
+               FROM accounts_account a, generate_series(1, 3) AS n"""
+        )
+        cursor.execute(
+            """INSERT INTO accounts_commitment (account_id, what, due, owner_id)
+               SELECT id, 'Send the proposal', current_date + (id % 60)::int - 20, owner_id
+               FROM accounts_account"""
+        )
+        cursor.execute(
+            """INSERT INTO plans_accountplan (account_id, fiscal_year, status, strategy,
+                   strategy_reason, tactics, opportunities_to_cultivate,
+                   opportunities_to_capture, contract_value_target, payments_target,
+                   return_comment, version, created_at, updated_at)
+               SELECT id, %s, (ARRAY['approved','approved','submitted','draft'])[1 + id %% 4],
+                      '', '', '[]', 2, 1, 500000, 2000000, '', 1, now(), now()
+               FROM accounts_account WHERE id %% 3 = 0""",
+            [fiscal_year],
+        )
+        cursor.execute(
+            """INSERT INTO plans_peopletarget (plan_id, stakeholder_id, target_closeness,
+                   target_solution, target_price)
+               SELECT p.id, s.id, 4, 4, 3
+               FROM plans_accountplan p
+               JOIN LATERAL (SELECT id FROM accounts_stakeholder
+                             WHERE account_id = p.account_id ORDER BY id LIMIT 3) s ON true"""
+        )
+        cursor.execute(
+            """INSERT INTO plans_quarterlyreview (plan_id, quarter, actuals, customer_changes,
+                   adjustments, reviewed_at, reviewed_by_id)
+               SELECT p.id, 1, '{}', '', '', now(), a.owner_id
+               FROM plans_accountplan p JOIN accounts_account a ON a.id = p.account_id
+               WHERE p.status = 'approved' AND p.id % 2 = 0"""
+        )
+        cursor.execute(
+            """INSERT INTO plans_planaction (plan_id, what, due, status, owner_id)
+               SELECT p.id, 'Action ' || n, current_date + ((p.id * n) % 90)::int - 45,
+                      (ARRAY['open','done'])[1 + n % 2], a.owner_id
+               FROM plans_accountplan p JOIN accounts_account a ON a.id = p.account_id,
+                    generate_series(1, 2) AS n"""
+        )
+        cursor.execute(
+            """INSERT INTO accounts_winbackaction (account_id, offer, note, outcome,
+                   created_at, created_by_id)
+               SELECT id, 'discount', '', 'pending', now(), owner_id
+               FROM accounts_account WHERE status IN ('at_risk', 'lost')"""
+        )
+        # Outside a transaction: Django runs in autocommit mode here.
+        cursor.execute("VACUUM ANALYZE")

@@ -14,7 +14,9 @@ def _flatten(name: str, data) -> list[dict]:
         return [cell for row in data for cell in row]
     if name == "abc_xyz":
         return [{"abc": abc, **cell} for abc, cells in data.items() for cell in cells]
-    if name in ("pipeline", "kpis"):
+    if name == "pipeline":
+        return [{"kam": row["kam"].username, **period} for row in data for period in row["periods"]]
+    if name == "kpis":
         return [{**row, "kam": row["kam"].username} for row in data]
     return list(data)
 
@@ -40,6 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "kpis": selectors.kam_kpis(scope, today),
         "without_plan": discipline["without_plan"],
         "no_decision_supporter": coverage["no_decision_supporter"],
+        "below_closeness_target": coverage["below_closeness_target"],
         "not_contacted": coverage["not_contacted"],
     }
     export = request.GET.get("export")
@@ -56,9 +59,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query.pop("export", None)
     pipeline_chart = {
         "labels": [str(row["kam"]) for row in widgets["pipeline"]],
-        "target": [float(row["target"]) for row in widgets["pipeline"]],
-        "signed": [float(row["signed"]) for row in widgets["pipeline"]],
-        "weighted": [float(row["weighted"]) for row in widgets["pipeline"]],
+        "target": [float(row["periods"][0]["target"]) for row in widgets["pipeline"]],
+        "signed": [float(row["periods"][0]["signed"]) for row in widgets["pipeline"]],
+        "weighted": [float(row["periods"][0]["weighted"]) for row in widgets["pipeline"]],
         "names": {
             "target": _("Plan target"),
             "signed": _("Signed"),

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, Strategy
@@ -161,6 +162,11 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+class PlanActionQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        return self.filter(status=ActionStatus.OPEN, due__lt=today or timezone.localdate())
+
+
 class PlanAction(models.Model):
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="actions")
     what = models.CharField(_("what"), max_length=300)
@@ -175,11 +181,17 @@ class PlanAction(models.Model):
         _("status"), max_length=10, choices=ActionStatus, default=ActionStatus.OPEN
     )
 
+    objects = PlanActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["due", "pk"]
 
     def __str__(self) -> str:
         return self.what
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ActionStatus.OPEN and self.due < timezone.localdate()
 
 
 class QuarterlyReview(models.Model):

@@ -137,7 +137,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "people": services.people_summary(plan),
             "goals": plan.goals.all(),
             "actions": plan.actions.select_related("owner"),
-            "today": timezone.localdate(),
             "can_edit": services.can_edit(request.user, plan),
             "can_approve": services.can_approve(request.user, plan),
         },

@@ -89,30 +89,81 @@ def test_kpis_growth_and_retention(client, director1, kam1, portfolio):
     assert "kam2" not in rows
 
 
-def test_pipeline_against_plan_shows_the_gap(client, director1, kam1, portfolio):
+def approved_plan(account, by, **targets):
     year = PlanSettings.current().fiscal_year_of(timezone.localdate())
-    plan = plan_create(account=portfolio["big"], fiscal_year=year, by=kam1)
-    plan.contract_value_target = Decimal("1000")
+    plan = plan_create(account=account, fiscal_year=year, by=by)
+    for name, value in targets.items():
+        setattr(plan, name, value)
     plan.status = PlanStatus.APPROVED
     plan.save()
-    settings = PlanSettings.current()
-    in_year = settings.quarter_end(year, 4) - timedelta(days=1)
+    return plan
+
+
+def test_pipeline_against_plan_shows_the_gap_for_the_year_and_the_quarter(
+    client, director1, kam1, portfolio
+):
+    plan = approved_plan(portfolio["big"], kam1, contract_value_target=Decimal("1000"))
+    settings, today = PlanSettings.current(), timezone.localdate()
+    quarter = next(q for q in range(1, 5) if today <= settings.quarter_end(plan.fiscal_year, q))
+    other_quarter = settings.quarter_end(plan.fiscal_year, 2 if quarter == 1 else 1)
     won = OpportunityStage.objects.get(name="Closed won")
     OpportunityFactory(
-        account=portfolio["big"], stage=won, amount=Decimal("300"), expected_close=in_year
+        account=portfolio["big"], stage=won, amount=Decimal("300"), expected_close=today
     )
     OpportunityFactory(
-        account=portfolio["big"], amount=Decimal("400"), probability=50, expected_close=in_year
+        account=portfolio["big"],
+        amount=Decimal("400"),
+        probability=50,
+        expected_close=other_quarter,
     )
 
     rows = {row["kam"].username: row for row in dashboard(client, director1)["pipeline"]}
 
-    row = rows["kam1"]
-    assert (row["target"], row["signed"], row["open"], row["weighted"]) == (
+    year, this_quarter = rows["kam1"]["periods"]
+    assert (year["target"], year["signed"], year["open"], year["weighted"]) == (
         Decimal("1000"), Decimal("300"), Decimal("400"), Decimal("200"),
     )  # fmt: skip
-    assert row["coverage"] == Decimal("0.5")
-    assert row["gap"] == Decimal("500")
+    assert (year["coverage"], year["gap"]) == (Decimal("0.5"), Decimal("500"))
+    assert this_quarter["period"] == f"Q{quarter}"
+    assert (this_quarter["target"], this_quarter["signed"], this_quarter["weighted"]) == (
+        Decimal("250"), Decimal("300"), Decimal("0"),
+    )  # fmt: skip
+    assert (this_quarter["coverage"], this_quarter["gap"]) == (Decimal("1.2"), Decimal("0"))
+
+
+def test_kpis_payments_against_target_and_overdue_plan_actions(client, director1, kam1, portfolio):
+    settings = PlanSettings.current()
+    # The fiscal year began three months ago: Big's bills of the last three months fall in it.
+    settings.fiscal_year_start_month = (timezone.localdate().month - 4) % 12 + 1
+    settings.save()
+    plan = approved_plan(portfolio["big"], kam1, payments_target=Decimal("6000000"))
+    yesterday = timezone.localdate() - timedelta(days=1)
+    plan.actions.create(what="Call the CFO", owner=kam1, due=yesterday)
+    plan.actions.create(what="Send the deck", owner=kam1, due=yesterday, status="done")
+    plan.actions.create(what="Plan the visit", owner=kam1, due=timezone.localdate())
+
+    row = next(r for r in dashboard(client, director1)["kpis"] if r["kam"] == kam1)
+
+    assert (row["collected"], row["payments_target"]) == (Decimal("3000000"), Decimal("6000000"))
+    assert row["against_target"] == Decimal("0.5")
+    assert row["overdue_actions"] == 1
+
+
+def test_accounts_whose_people_are_less_close_than_the_plan_aims(
+    client, director1, kam1, portfolio
+):
+    scores = {"relationship_closeness": 2, "solution_acceptance": 2, "price_acceptance": 2}
+    for name, now, aim in [("big", 2, 4), ("small", 4, 3)]:
+        scores = dict.fromkeys(scores, now)
+        person = StakeholderFactory(account=portfolio[name], **scores)
+        plan = approved_plan(portfolio[name], portfolio[name].owner)
+        plan.people.create(
+            stakeholder=person, target_closeness=aim, target_solution=aim, target_price=aim
+        )
+
+    rows = dashboard(client, director1)["coverage"]["below_closeness_target"]
+
+    assert [(r["account__name"], r["closeness"], r["target"]) for r in rows] == [("Big", 2, 4)]
 
 
 def test_risk_discipline_and_coverage(client, director1, portfolio):
@@ -149,7 +200,9 @@ def test_every_widget_exports_csv(client, director1, portfolio):
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["kam"] for row in rows] == ["kam1", "kam1b"]
-    for widget in ["nine_box", "abc_xyz", "movements", "pipeline", "at_risk", "without_plan"]:
+    widgets = ["nine_box", "abc_xyz", "movements", "pipeline", "at_risk", "without_plan"]
+    widgets += ["no_decision_supporter", "below_closeness_target", "not_contacted"]
+    for widget in widgets:
         assert client.get(reverse("dashboards:dashboard"), {"export": widget}).status_code == 200
 
 
@@ -226,3 +279,4 @@ def test_reviews_due_show_on_the_kams_dashboard(client, kam1, portfolio):
 
     assert [row["account__name"] for row in context["due"]["reviews"]] == ["Big"]
     assert [row["account__name"] for row in context["discipline"]["reviews_overdue"]] == ["Big"]
+    assert context["discipline"]["counts"] == {"waiting": 0, "reviews_due": 1, "reviews_overdue": 1}
