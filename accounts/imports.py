@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from kamcrm.models import Role, User
 
 from .models import Account, Currency, ProductLine, RevenueLine
+from .signals import portfolio_changed
 
 ACCOUNT_COLUMNS = ["external_id", "name", "parent_external_id", "currency", "potential"]
 REVENUE_COLUMNS = ["account_external_id", "date", "amount", "currency"]
@@ -195,6 +196,7 @@ def import_accounts(
             account.parent_id = ids.get(parsed[account.external_id]["parent"])
             linked.append(account)
         Account.objects.bulk_update(linked, ["parent"], batch_size=1000)
+        portfolio_changed.send(sender=Account, owner_ids=None)
     report.created, report.updated = len(new), len(changed)
     return report
 
@@ -309,5 +311,6 @@ def import_revenue(
                     % {"done": min(start + CHUNK, len(parsed)), "total": len(parsed)}
                 )
         report.created = RevenueLine.objects.count() - stored
+        portfolio_changed.send(sender=RevenueLine, owner_ids=None)
     report.updated = len(parsed) - report.created
     return report

@@ -1,2 +1,3 @@
-"""Dashboards for directors and KAMs. A separate app because it only reads: it owns no
-models and depends on accounts and plans, which must never depend on it."""
+"""Dashboards for directors and KAMs. A separate app because it only reads the portfolio:
+accounts and plans never depend on it. Its one model is a read model, each KAM's figures
+kept ready for the dashboard and marked stale by the writes it listens to."""

@@ -5,7 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import store, widgets
+from .figures import LIST_ORDER, compute
+from .scope import scope_for
 
 
 def _flatten(name: str, data) -> list[dict]:
@@ -21,47 +23,58 @@ def _flatten(name: str, data) -> list[dict]:
     return list(data)
 
 
+EXPORTS = ["nine_box", "abc_xyz", "pipeline", "kpis", *LIST_ORDER]
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Where the portfolio is, where the quarter lands, who needs attention: one screen."""
     year = request.GET.get("year", "")
-    scope = selectors.scope_for(
+    scope = scope_for(
         request.user,
         team_id=request.GET.get("team"),
         kam_id=request.GET.get("kam"),
         fiscal_year=int(year) if year.isdigit() else None,
     )
     today = timezone.localdate()
-    discipline = selectors.plan_discipline(scope, today)
-    coverage = selectors.relationship_coverage(scope, today)
-    widgets = {
-        "nine_box": selectors.nine_box(scope),
-        "abc_xyz": selectors.abc_xyz(scope),
-        "movements": selectors.movements(scope),
-        "pipeline": selectors.pipeline_against_plan(scope, today),
-        "at_risk": selectors.at_risk_and_lost(scope),
-        "kpis": selectors.kam_kpis(scope, today),
-        "without_plan": discipline["without_plan"],
-        "no_decision_supporter": coverage["no_decision_supporter"],
-        "below_closeness_target": coverage["below_closeness_target"],
-        "not_contacted": coverage["not_contacted"],
-    }
     export = request.GET.get("export")
-    if export in widgets:
+    if export in EXPORTS:
+        # A download lists every row, so it reads the accounts themselves.
+        figures = compute(
+            scope.accounts,
+            fiscal_year=scope.fiscal_year,
+            today=today,
+            settings=scope.settings,
+            limit=None,
+        )
+    else:
+        figures = store.figures_for(
+            scope.owners, fiscal_year=scope.fiscal_year, today=today, settings=scope.settings
+        )
+    lists = widgets.lists(figures, today)
+    shown = {
+        "nine_box": widgets.nine_box(figures),
+        "abc_xyz": widgets.abc_xyz(figures),
+        "pipeline": widgets.pipeline(scope, figures, today),
+        "kpis": widgets.kpis(scope, figures),
+        **lists,
+    }
+    if export in EXPORTS:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{export}.csv"'
-        rows = _flatten(export, widgets[export])
+        rows = _flatten(export, shown[export])
         if rows:
             writer = csv.DictWriter(response, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
         return response
+    discipline = widgets.discipline(figures)
     query = request.GET.copy()
     query.pop("export", None)
     pipeline_chart = {
-        "labels": [str(row["kam"]) for row in widgets["pipeline"]],
-        "target": [float(row["periods"][0]["target"]) for row in widgets["pipeline"]],
-        "signed": [float(row["periods"][0]["signed"]) for row in widgets["pipeline"]],
-        "weighted": [float(row["periods"][0]["weighted"]) for row in widgets["pipeline"]],
+        "labels": [str(row["kam"]) for row in shown["pipeline"]],
+        "target": [float(row["periods"][0]["target"]) for row in shown["pipeline"]],
+        "signed": [float(row["periods"][0]["signed"]) for row in shown["pipeline"]],
+        "weighted": [float(row["periods"][0]["weighted"]) for row in shown["pipeline"]],
         "names": {
             "target": _("Plan target"),
             "signed": _("Signed"),
@@ -72,17 +85,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "dashboards/dashboard.html",
         {
-            **widgets,
+            **shown,
             "scope": scope,
             "discipline": discipline,
-            "coverage": coverage,
-            "due": selectors.due_soon(scope, today, discipline),
+            "due": {"commitments": lists["commitments_due"], "reviews": discipline["reviews_due"]},
             "query": query.urlencode(),
             "pipeline_chart": pipeline_chart,
             "kpi_chart": {
-                "labels": [str(row["kam"]) for row in widgets["kpis"]],
-                "revenue": [float(row["revenue"]) for row in widgets["kpis"]],
-                "previous": [float(row["previous"]) for row in widgets["kpis"]],
+                "labels": [str(row["kam"]) for row in shown["kpis"]],
+                "revenue": [float(row["revenue"]) for row in shown["kpis"]],
+                "previous": [float(row["previous"]) for row in shown["kpis"]],
                 "names": {
                     "revenue": _("Revenue, last 12 months"),
                     "previous": _("Revenue, the 12 months before"),

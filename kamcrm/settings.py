@@ -211,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.recompute_tiers",
         "schedule": crontab(hour=2, minute=0),
     },
+    "refresh-dashboard-figures-nightly": {
+        "task": "dashboards.tasks.refresh_figures",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "send-plan-reminders-daily": {
         "task": "plans.tasks.send_plan_reminders",
         "schedule": crontab(hour=7, minute=0),

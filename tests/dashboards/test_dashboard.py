@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,44 +11,14 @@ from django.utils import timezone
 
 from accounts.models import Attitude, BuyingRole, OpportunityStage
 from accounts.tiering import tiers_recompute
-from kamcrm.models import Role
 from plans.models import PlanSettings, PlanStatus
 from plans.services import plan_create
+from tests.dashboards.conftest import bill
 from tests.factories import (
     AccountFactory,
     OpportunityFactory,
-    RevenueLineFactory,
     StakeholderFactory,
-    UserFactory,
 )
-
-
-def bill(account, months: range, amount: str) -> None:
-    """Revenue on the 5th of each month `months` back from this month."""
-    today = timezone.localdate().replace(day=5)
-    for back in months:
-        index = today.year * 12 + today.month - 1 - back
-        RevenueLineFactory(
-            account=account, date=date(index // 12, index % 12 + 1, 5), amount=Decimal(amount)
-        )
-
-
-@pytest.fixture
-def portfolio(kam1, kam2, north):
-    """North: kam1 with a steady big account, a lost one and a prospect; kam1b with one
-    steady small account. South: kam2 with one account director1 must never see."""
-    kam1b = UserFactory(username="kam1b", role=Role.KAM, team=north)
-    big = AccountFactory(owner=kam1, name="Big", potential=Decimal("30000000"))
-    lost = AccountFactory(owner=kam1, name="Lost")
-    AccountFactory(owner=kam1, name="Prospect")
-    small = AccountFactory(owner=kam1b, name="Small")
-    south = AccountFactory(owner=kam2, name="South only")
-    bill(big, range(1, 25), "1000000")  # 12 M in each window: A, active
-    bill(lost, range(13, 25), "1000")  # bought only in the previous window: lost
-    bill(small, range(1, 25), "100")
-    bill(south, range(1, 25), "5000000")
-    tiers_recompute(as_of=timezone.localdate())
-    return {"big": big, "lost": lost, "small": small, "kam1b": kam1b}
 
 
 def dashboard(client, user, **query):
@@ -161,9 +131,9 @@ def test_accounts_whose_people_are_less_close_than_the_plan_aims(
             stakeholder=person, target_closeness=aim, target_solution=aim, target_price=aim
         )
 
-    rows = dashboard(client, director1)["coverage"]["below_closeness_target"]
+    rows = dashboard(client, director1)["below_closeness_target"]
 
-    assert [(r["account__name"], r["closeness"], r["target"]) for r in rows] == [("Big", 2, 4)]
+    assert [(r["name"], r["closeness"], r["target"]) for r in rows] == [("Big", 2, 4)]
 
 
 def test_risk_discipline_and_coverage(client, director1, portfolio):
@@ -174,9 +144,9 @@ def test_risk_discipline_and_coverage(client, director1, portfolio):
     context = dashboard(client, director1)
 
     assert [row["name"] for row in context["at_risk"]] == ["Lost"]
-    assert [row["name"] for row in context["discipline"]["without_plan"]] == ["Big"]
-    assert [row["name"] for row in context["coverage"]["no_decision_supporter"]] == ["Big"]
-    assert [row["name"] for row in context["coverage"]["not_contacted"]] == ["Big"]
+    assert [row["name"] for row in context["without_plan"]] == ["Big"]
+    assert [row["name"] for row in context["no_decision_supporter"]] == ["Big"]
+    assert [row["name"] for row in context["not_contacted"]] == ["Big"]
 
 
 def test_filtering_by_kam(client, director1, portfolio):
@@ -214,9 +184,14 @@ def test_the_query_count_does_not_grow_with_the_portfolio(
         bill(account, range(1, 3), "10")
     tiers_recompute(as_of=timezone.localdate())
     client.force_login(director1)
+    url = reverse("dashboards:dashboard")
 
-    with django_assert_max_num_queries(22):
-        assert client.get(reverse("dashboards:dashboard")).status_code == 200
+    # The first visit after a change recomputes each stale KAM's figures (kam1, kam1b),
+    # a fixed number of queries a KAM; later visits read the stored figures.
+    with django_assert_max_num_queries(8 + 2 * 19):
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
 
 
 def test_a_kam_sees_what_is_due(client, kam1, portfolio):
@@ -228,7 +203,7 @@ def test_a_kam_sees_what_is_due(client, kam1, portfolio):
 
     context = dashboard(client, kam1)
 
-    assert [c.what for c in context["due"]["commitments"]] == ["Send the quote"]
+    assert [c["what"] for c in context["due"]["commitments"]] == ["Send the quote"]
 
 
 def test_movements_since_last_months_run(client, director1, kam1):
@@ -242,7 +217,7 @@ def test_movements_since_last_months_run(client, director1, kam1):
 
     rows = dashboard(client, director1)["movements"]
 
-    assert [(r["account__name"], r["old_status"], r["new_status"]) for r in rows] == [
+    assert [(r["name"], r["old_status"], r["new_status"]) for r in rows] == [
         ("Fading", "at_risk", "lost")
     ]
 
@@ -262,7 +237,11 @@ def test_the_win_back_list_shows_the_latest_offer_and_outcome(client, director1,
 
     row = dashboard(client, director1)["at_risk"][0]
 
-    assert (row["name"], row["offer"], row["outcome"]) == ("Lost", "Special terms", "Pending")
+    assert (row["name"], row["offer_label"], row["outcome_label"]) == (
+        "Lost",
+        "Special terms",
+        "Pending",
+    )
 
 
 def test_reviews_due_show_on_the_kams_dashboard(client, kam1, portfolio):
@@ -277,6 +256,5 @@ def test_reviews_due_show_on_the_kams_dashboard(client, kam1, portfolio):
 
     context = dashboard(client, kam1)
 
-    assert [row["account__name"] for row in context["due"]["reviews"]] == ["Big"]
-    assert [row["account__name"] for row in context["discipline"]["reviews_overdue"]] == ["Big"]
+    assert [row["name"] for row in context["due"]["reviews"]] == ["Big"]
     assert context["discipline"]["counts"] == {"waiting": 0, "reviews_due": 1, "reviews_overdue": 1}

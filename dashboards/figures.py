@@ -1,0 +1,381 @@
+"""The dashboard's raw figures for a set of accounts: aggregates and short lists, each one
+query, set-based in the database. `compute` serves two callers: the store, which keeps one
+KAM's figures at a time (dashboards/store.py), and the CSV export, which wants every row.
+
+The figures are plain data (numbers, codes, names, dates) so they can be stored as JSON and
+merged across KAMs; labels and links are added at display time, in the reader's language.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.models import (
+    DECISION_ROLES,
+    Activity,
+    Attitude,
+    Commitment,
+    Opportunity,
+    OpportunityType,
+    RevenueLine,
+    StageOutcome,
+    Stakeholder,
+    Thresholds,
+    TierSnapshot,
+    WinBackAction,
+)
+from accounts.models.money import as_decimal, base_amount
+from accounts.periods import add_months
+from accounts.stakeholder_map import DECISION_LEVELS
+from plans.models import AccountPlan, PlanAction, PlanSettings, PlanStatus, QuarterlyReview
+
+# Rows a list keeps per KAM: the page shows ten, and the top ten of a team are among the
+# top tens of its KAMs. The CSV export asks for every row instead.
+LIST_LENGTH = 10
+IN_FORCE = [PlanStatus.APPROVED, PlanStatus.CLOSED]
+
+# How each list is ordered, so lists of several KAMs merge into the same order: the field
+# and whether the largest comes first. Ties break on the account's name.
+LIST_ORDER = {
+    "movements": ("name", False),
+    "at_risk": ("previous", True),
+    "without_plan": ("name", False),
+    "plans_to_act_on": ("name", False),
+    "no_decision_supporter": ("name", False),
+    "below_closeness_target": ("name", False),
+    "not_contacted": ("name", False),
+    "commitments_due": ("due", False),
+}
+
+
+@dataclass
+class Period:
+    start: date
+    end: date
+    quarter: tuple[int, date, date] | None  # number, first day, day after; None outside
+
+
+def period_of(settings: PlanSettings, fiscal_year: int, today: date) -> Period:
+    """The fiscal year's bounds and, when today falls in it, the current quarter's."""
+    start = settings.year_start(fiscal_year)
+    end = add_months(start, 12)
+    quarter = None
+    if start <= today < end:
+        number = (today.year * 12 + today.month - start.year * 12 - start.month) // 3 + 1
+        quarter = (number, add_months(start, 3 * number - 3), add_months(start, 3 * number))
+    return Period(start, end, quarter)
+
+
+def reviews_expected(settings: PlanSettings, fiscal_year: int, today: date) -> tuple[int, int]:
+    """How many quarterly reviews are due, and how many overdue, by the reminders' rules."""
+    due = settings.quarters_due(
+        fiscal_year, today + timedelta(days=settings.remind_days_before_review)
+    )
+    overdue = settings.quarters_due(
+        fiscal_year, today - timedelta(days=settings.escalate_days_after_review)
+    )
+    return due, overdue
+
+
+def compute(
+    accounts: QuerySet,
+    *,
+    fiscal_year: int,
+    today: date,
+    settings: PlanSettings,
+    limit: int | None = LIST_LENGTH,
+) -> dict:
+    """Every figure the dashboard shows for these accounts. Dicts are keyed by the user
+    the figure belongs to (a deal's, commitment's or action's own owner)."""
+    return _Portfolio(accounts.order_by(), fiscal_year, today, settings, limit).figures()
+
+
+@dataclass
+class _Portfolio:
+    accounts: QuerySet
+    fiscal_year: int
+    today: date
+    settings: PlanSettings
+    limit: int | None
+
+    def figures(self) -> dict:
+        groups = self.groups()
+        return {
+            "groups": groups,
+            "deals": self.deals(),
+            "plans": self.plans(),
+            "overdue_commitments": self.count_by_owner(
+                Commitment.objects.overdue(self.today).filter(account__in=self.accounts)
+            ),
+            "overdue_actions": self.count_by_owner(
+                PlanAction.objects.overdue(self.today).filter(plan__account__in=self.accounts)
+            ),
+            "lists": {
+                "movements": self.movements(groups),
+                "at_risk": self.at_risk(),
+                "without_plan": self.without_plan(),
+                "plans_to_act_on": self.plans_to_act_on(),
+                "no_decision_supporter": self.no_decision_supporter(),
+                "below_closeness_target": self.below_closeness_target(),
+                "not_contacted": self.not_contacted(),
+                "commitments_due": self.commitments_due(),
+            },
+        }
+
+    def cut(self, rows) -> list[dict]:
+        return list(rows if self.limit is None else rows[: self.limit])
+
+    def tiered(self):
+        """The accounts with their latest tier, which tiering copies onto each account so
+        these aggregates never join the (large) snapshot history."""
+        return self.accounts.exclude(tiered_on=None)
+
+    def groups(self) -> list[dict]:
+        """Counts and sums per owner, levels, ABC and XYZ: behind the nine-box, ABC x XYZ,
+        the KPIs and the movements (a few dozen rows a KAM)."""
+        return [
+            {**row, "revenue": as_decimal(row["revenue"]), "previous": as_decimal(row["previous"])}
+            for row in self.tiered()
+            .values("owner_id", "contribution_level", "potential_level", "abc", "xyz")
+            .annotate(
+                count=Count("pk"),
+                revenue=Sum("tier_revenue_12m"),
+                previous=Sum("tier_revenue_previous_12m"),
+                bought_before=Count("pk", filter=Q(tier_revenue_previous_12m__gt=0)),
+                kept=Count("pk", filter=Q(tier_revenue_previous_12m__gt=0, tier_revenue_12m__gt=0)),
+                latest=Max("tiered_on"),
+            )
+        ]
+
+    def deals(self) -> dict[int, dict]:
+        """Per deal owner: signed, open and weighted amounts closing in the fiscal year and
+        in its current quarter, and cross-sell deals won this fiscal year."""
+        period = period_of(self.settings, self.fiscal_year, self.today)
+        won, open_ = Q(stage__outcome=StageOutcome.WON), Q(stage__outcome=StageOutcome.OPEN)
+        windows = {"year": Q(expected_close__gte=period.start, expected_close__lt=period.end)}
+        if period.quarter:
+            _, first, after = period.quarter
+            windows["quarter"] = Q(expected_close__gte=first, expected_close__lt=after)
+        sums = {}
+        for name, window in windows.items():
+            sums[f"signed_{name}"] = Sum(base_amount(), filter=window & won)
+            sums[f"open_{name}"] = Sum(base_amount(), filter=window & open_)
+            sums[f"weighted_{name}"] = Sum(
+                base_amount() * F("probability") / 100, filter=window & open_
+            )
+        cross_sell = windows["year"] & won & Q(opportunity_type=OpportunityType.CROSS_SELL)
+        rows = (
+            Opportunity.objects.filter(account__in=self.accounts)
+            .filter(windows["year"])
+            .values("owner_id")
+            .annotate(**sums, cross_sell_won=Count("pk", filter=cross_sell))
+        )
+        return {
+            row.pop("owner_id"): {
+                k: v if k == "cross_sell_won" else as_decimal(v) for k, v in row.items()
+            }
+            for row in rows
+        }
+
+    def plans(self) -> dict[int, dict]:
+        """Per account owner, over the fiscal year's plans: the targets of the plans in force
+        and the payments collected on their accounts this year, the plans waiting for
+        approval, and the approved plans behind with their quarterly reviews."""
+        period = period_of(self.settings, self.fiscal_year, self.today)
+        due, overdue = reviews_expected(self.settings, self.fiscal_year, self.today)
+        collected = (
+            RevenueLine.objects.filter(
+                account=OuterRef("account"), date__gte=period.start, date__lt=period.end
+            )
+            .values("account")
+            .annotate(total=Sum(base_amount()))
+            .values("total")
+        )
+        in_force, approved = Q(status__in=IN_FORCE), Q(status=PlanStatus.APPROVED)
+        rows = (
+            self.year_plans()
+            .annotate(done=_reviews_done(), paid=Subquery(collected))
+            .values("account__owner_id")
+            .annotate(
+                contract_target=Sum("contract_value_target", filter=in_force),
+                payments_target=Sum("payments_target", filter=in_force),
+                collected=Sum("paid", filter=in_force),
+                waiting=Count("pk", filter=Q(status=PlanStatus.SUBMITTED)),
+                reviews_due=Count("pk", filter=approved & Q(done__lt=due)),
+                reviews_overdue=Count("pk", filter=approved & Q(done__lt=overdue)),
+            )
+        )
+        money = {"contract_target", "payments_target", "collected"}
+        return {
+            row.pop("account__owner_id"): {
+                k: as_decimal(v) if k in money else v for k, v in row.items()
+            }
+            for row in rows
+        }
+
+    def year_plans(self):
+        return AccountPlan.objects.filter(account__in=self.accounts, fiscal_year=self.fiscal_year)
+
+    @staticmethod
+    def count_by_owner(rows) -> dict[int, int]:
+        return dict(rows.values("owner_id").annotate(n=Count("pk")).values_list("owner_id", "n"))
+
+    def movements(self, groups: list[dict]) -> list[dict]:
+        """Accounts whose class or status changed since the last run of the previous month."""
+        latest = max((row["latest"] for row in groups), default=None)
+        if latest is None:
+            return []
+        before = (
+            TierSnapshot.objects.filter(as_of__lt=latest.replace(day=1))
+            .order_by("-as_of")
+            .values_list("as_of", flat=True)
+            .first()
+        )
+        if before is None:
+            return []
+        return self.cut(
+            TierSnapshot.objects.filter(account__in=self.tiered(), as_of=before)
+            .exclude(nine_box_class=F("account__nine_box_class"), status=F("account__status"))
+            .values(
+                "account_id", name=F("account__name"),
+                owner_name=F("account__owner__username"), old_class=F("nine_box_class"),
+                old_status=F("status"), new_class=F("account__nine_box_class"),
+                new_status=F("account__status"),
+            )
+            .order_by("account__name")
+        )  # fmt: skip
+
+    def key_accounts(self, classes=("A", "B", "C")):
+        return self.accounts.filter(nine_box_class__in=classes).order_by("name")
+
+    def at_risk(self) -> list[dict]:
+        """The win-back list: value, owner, last purchase, and the latest offer and outcome."""
+        last_purchase = RevenueLine.objects.filter(account=OuterRef("pk")).order_by("-date")
+        offers = WinBackAction.objects.filter(account=OuterRef("pk")).order_by("-created_at")
+        return self.cut(
+            self.tiered()
+            .filter(status__in=["at_risk", "lost"])
+            .annotate(
+                last_purchase=Subquery(last_purchase.values("date")[:1]),
+                offer=Subquery(offers.values("offer")[:1]),
+                outcome=Subquery(offers.values("outcome")[:1]),
+            )
+            .values(
+                "name", "status", "nine_box_class", "last_purchase", "offer", "outcome",
+                account_id=F("pk"), owner_name=F("owner__username"),
+                previous=F("tier_revenue_previous_12m"), revenue=F("tier_revenue_12m"),
+            )
+            .order_by("-tier_revenue_previous_12m", "name")
+        )  # fmt: skip
+
+    def without_plan(self) -> list[dict]:
+        """Class A and C accounts without a plan for the year, in any state."""
+        return self.cut(
+            self.key_accounts(["A", "C"])
+            .exclude(plans__fiscal_year=self.fiscal_year)
+            .values("name", "nine_box_class", account_id=F("pk"), owner_name=F("owner__username"))
+        )
+
+    def plans_to_act_on(self) -> list[dict]:
+        """Plans waiting for approval, and approved plans with a review due."""
+        due, _ = reviews_expected(self.settings, self.fiscal_year, self.today)
+        return self.cut(
+            self.year_plans()
+            .annotate(reviews_done=_reviews_done())
+            .filter(
+                Q(status=PlanStatus.SUBMITTED) | Q(status=PlanStatus.APPROVED, reviews_done__lt=due)
+            )
+            .values("status", "reviews_done", plan_id=F("pk"), name=F("account__name"))
+            .order_by("account__name")
+        )
+
+    def no_decision_supporter(self) -> list[dict]:
+        supporter = Stakeholder.objects.filter(
+            account=OuterRef("pk"), attitude=Attitude.SUPPORTER
+        ).filter(Q(buying_role__in=DECISION_ROLES) | Q(level__in=DECISION_LEVELS))
+        return self.cut(
+            self.key_accounts()
+            .exclude(Exists(supporter))
+            .values("name", account_id=F("pk"), owner_name=F("owner__username"))
+        )
+
+    def below_closeness_target(self) -> list[dict]:
+        """Accounts whose key people are on average less close than the plan in force aims."""
+        return self.cut(
+            self.year_plans()
+            .filter(status__in=IN_FORCE)
+            .values("account_id", name=F("account__name"), owner_name=F("account__owner__username"))
+            .annotate(
+                closeness=Avg("people__stakeholder__overall_closeness"),
+                target=Avg(
+                    F("people__target_closeness")
+                    + F("people__target_solution")
+                    + F("people__target_price"),
+                    output_field=FloatField(),
+                )
+                / 3,
+            )
+            .filter(closeness__lt=F("target"))
+            .order_by("account__name")
+        )
+
+    def not_contacted(self) -> list[dict]:
+        """Key accounts with no activity within their class's contact rhythm."""
+        thresholds = Thresholds.current()
+        cutoff = Case(
+            *[
+                When(
+                    nine_box_class=cls,
+                    then=Value(self.today - timedelta(days=thresholds.rhythm_for(cls))),
+                )
+                for cls in "ABC"
+            ],
+            output_field=DateField(),
+        )
+        recent = Activity.objects.filter(account=OuterRef("pk"), date__gte=OuterRef("cutoff"))
+        return self.cut(
+            self.key_accounts()
+            .annotate(cutoff=cutoff)
+            .exclude(Exists(recent))
+            .values("name", "nine_box_class", account_id=F("pk"), owner_name=F("owner__username"))
+        )
+
+    def commitments_due(self) -> list[dict]:
+        """Commitments overdue or due within the reminder window."""
+        horizon = self.today + timedelta(days=self.settings.remind_days_before_review)
+        return self.cut(
+            Commitment.objects.filter(
+                account__in=self.accounts, done_on__isnull=True, due__lte=horizon
+            )
+            .values("what", "due", "account_id", name=F("account__name"))
+            .order_by("due", "account__name")
+        )
+
+
+def _reviews_done():
+    """A plan's quarterly reviews recorded, as a subquery (a join would multiply rows)."""
+    done = (
+        QuarterlyReview.objects.filter(plan=OuterRef("pk"))
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(done), 0)

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+
+class PortfolioFigures(models.Model):
+    """One KAM's dashboard figures for one fiscal year, kept so a dashboard reads a row per
+    KAM instead of aggregating thousands of accounts on every visit (dashboards/store.py).
+
+    Any write to the KAM's portfolio moves `version` on (dashboards/signals.py); the row is
+    fresh while `computed_version` matches it and it was computed today."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    version = models.PositiveIntegerField(default=1)
+    computed_version = models.PositiveIntegerField(default=0)
+    computed_on = models.DateField(null=True)
+    computed_at = models.DateTimeField(null=True)
+    figures = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "fiscal_year"], name="one_figures_a_kam_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} FY {self.fiscal_year}"
+
+    def is_fresh(self, today) -> bool:
+        return self.computed_version == self.version and self.computed_on == today

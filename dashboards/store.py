@@ -1,0 +1,136 @@
+"""Where the dashboard's figures come from: one stored row per KAM and fiscal year,
+recomputed when a write to the KAM's portfolio or a new day made it stale, merged for the
+KAMs the page shows. A director's dashboard therefore reads ten rows, not ten thousand
+accounts; the first visit after a change pays for recomputing that KAM alone."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import Account
+from kamcrm.models import Role, User
+from plans.models import PlanSettings
+
+from .figures import LIST_LENGTH, LIST_ORDER, compute
+from .models import PortfolioFigures
+
+# JSON keeps amounts and dates as text; these keys are turned back on reading.
+MONEY = {
+    "revenue", "previous", "signed_year", "open_year", "weighted_year", "signed_quarter",
+    "open_quarter", "weighted_quarter", "contract_target", "payments_target", "collected",
+}  # fmt: skip
+DATES = {"latest", "last_purchase", "due"}
+BY_OWNER = ("deals", "plans", "overdue_commitments", "overdue_actions")
+
+
+def figures_for(kams: list, *, fiscal_year: int, today: date, settings: PlanSettings) -> dict:
+    """The KAMs' figures merged, recomputing the stale ones first."""
+    stored = {
+        row.owner_id: row
+        for row in PortfolioFigures.objects.filter(owner__in=kams, fiscal_year=fiscal_year)
+    }
+    parts = []
+    for kam in kams:
+        row = stored.get(kam.pk)
+        if row is None or not row.is_fresh(today):
+            row = refresh(kam, fiscal_year=fiscal_year, today=today, settings=settings, row=row)
+        parts.append(_revive(row.figures))
+    return merge(parts)
+
+
+def refresh(kam, *, fiscal_year: int, today: date, settings=None, row=None) -> PortfolioFigures:
+    """Recompute one KAM's figures. The version is read before computing, so a write that
+    lands meanwhile leaves the row stale rather than hidden."""
+    if row is None or row.pk is None:
+        row, _ = PortfolioFigures.objects.get_or_create(owner=kam, fiscal_year=fiscal_year)
+    row.figures = compute(
+        Account.objects.filter(owner=kam),
+        fiscal_year=fiscal_year,
+        today=today,
+        settings=settings or PlanSettings.current(),
+    )
+    row.computed_version, row.computed_on, row.computed_at = row.version, today, timezone.now()
+    PortfolioFigures.objects.filter(pk=row.pk).update(
+        figures=row.figures,
+        computed_version=row.computed_version,
+        computed_on=today,
+        computed_at=row.computed_at,
+    )
+    return row
+
+
+def mark_stale(owner_ids=None, *, account_ids=(), plan_ids=()) -> None:
+    """The portfolios of these owners, of these accounts' owners and of these plans'
+    accounts' owners changed; with nothing given, everyone's (after tiering, say)."""
+    rows = PortfolioFigures.objects.all()
+    if owner_ids is not None or account_ids or plan_ids:
+        rows = rows.filter(
+            Q(owner_id__in=[pk for pk in owner_ids or () if pk])
+            | Q(owner_id__in=Account.objects.filter(pk__in=account_ids).values("owner_id"))
+            | Q(owner_id__in=Account.objects.filter(plans__in=plan_ids).values("owner_id"))
+        )
+    rows.update(version=F("version") + 1)
+
+
+def merge(parts: list[dict]) -> dict:
+    """Several KAMs' figures as one: groups side by side, per-owner sums added up, lists
+    put in their order and cut to the page's length."""
+    merged = {
+        "groups": [],
+        **{key: {} for key in BY_OWNER},
+        "lists": {name: [] for name in LIST_ORDER},
+    }
+    for part in parts:
+        merged["groups"] += part["groups"]
+        for key in ("deals", "plans"):
+            for owner, figures in part[key].items():
+                total = merged[key].setdefault(int(owner), {})
+                for name, value in figures.items():
+                    total[name] = (total.get(name) or 0) + (value or 0)
+        for key in ("overdue_commitments", "overdue_actions"):
+            for owner, count in part[key].items():
+                merged[key][int(owner)] = merged[key].get(int(owner), 0) + count
+        for name, rows in part["lists"].items():
+            merged["lists"][name] += rows
+    for name, (field, largest_first) in LIST_ORDER.items():
+        rows = sorted(merged["lists"][name], key=lambda row: row["name"])
+        if field != "name":
+            rows.sort(key=lambda row: row[field] or 0, reverse=largest_first)
+        merged["lists"][name] = rows[:LIST_LENGTH]
+    return merged
+
+
+def _revive(value, key=None):
+    if isinstance(value, dict):
+        return {k: _revive(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revive(v, key) for v in value]
+    if isinstance(value, str) and key in MONEY:
+        return Decimal(value)
+    if isinstance(value, str) and key in DATES:
+        return date.fromisoformat(value)
+    return value
+
+
+def refresh_stale(today: date, *, changed_only: bool = False) -> int:
+    """Recompute the current fiscal year's figures of every KAM whose are stale or missing;
+    `changed_only`: just those a write made stale. Returns how many were recomputed."""
+    settings = PlanSettings.current()
+    year = settings.fiscal_year_of(today)
+    rows = PortfolioFigures.objects.filter(fiscal_year=year).select_related("owner")
+    if changed_only:
+        stale = list(rows.exclude(computed_version=F("version")))
+    else:
+        stored = {row.owner_id: row for row in rows}
+        stale = [
+            stored.get(kam.pk) or PortfolioFigures(owner=kam, fiscal_year=year)
+            for kam in User.objects.filter(role=Role.KAM)
+        ]
+        stale = [row for row in stale if not row.is_fresh(today)]
+    for row in stale:
+        refresh(
+            row.owner, fiscal_year=year, today=today, settings=settings, row=row if row.pk else None
+        )
+    return len(stale)

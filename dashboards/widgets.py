@@ -1,0 +1,163 @@
+"""Each widget's rows, built from the figures (dashboards/figures.py) in the reader's
+language: the nine-box grid, ABC x XYZ, per-KAM pipeline and KPIs, and the labelled lists."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from accounts.models import Status
+from accounts.models.activities import WinBackOffer, WinBackOutcome
+from accounts.models.money import as_decimal
+from plans.models import PlanStatus
+
+from .figures import period_of
+from .scope import Scope
+
+ZERO = Decimal(0)
+LEVELS = ["low", "medium", "high"]
+
+
+def _totals(figures: dict, *keys: str) -> dict[tuple, dict]:
+    totals: dict[tuple, dict] = {}
+    for row in figures["groups"]:
+        total = totals.setdefault(
+            tuple(row[k] for k in keys),
+            {"count": 0, "revenue": ZERO, "previous": ZERO, "bought_before": 0, "kept": 0},
+        )
+        for key in total:
+            total[key] += row[key]
+    return totals
+
+
+def nine_box(figures: dict) -> list[list[dict]]:
+    """Rows from high contribution down; columns potential low to high."""
+    cells = _totals(figures, "contribution_level", "potential_level")
+    grid = []
+    for contribution in reversed(LEVELS):
+        row = []
+        for potential in LEVELS:
+            cell = cells.get((contribution, potential), {})
+            if contribution == "high":
+                cls = "A" if potential == "high" else "B"
+            else:
+                cls = "D" if potential == "low" else "C"
+            row.append(
+                {
+                    "contribution": contribution,
+                    "potential": potential,
+                    "class": cls,
+                    "count": cell.get("count", 0),
+                    "revenue": cell.get("revenue", ZERO),
+                }
+            )
+        grid.append(row)
+    return grid
+
+
+def abc_xyz(figures: dict) -> dict:
+    cells = _totals(figures, "abc", "xyz")
+    return {
+        abc: [
+            {"xyz": xyz, "count": cells.get((abc, xyz), {}).get("count", 0),
+             "revenue": cells.get((abc, xyz), {}).get("revenue", ZERO)}
+            for xyz in "XYZ"
+        ]
+        for abc in "ABC"
+    }  # fmt: skip
+
+
+def pipeline(scope: Scope, figures: dict, today: date) -> list[dict]:
+    """Per KAM: the plans' contract-value targets, signed so far, open pipeline (weighted
+    and not) and coverage of the target, for the fiscal year and its current quarter (a
+    quarter's target is a fourth of the year's)."""
+    periods = [("year", _("FY %(year)d") % {"year": scope.fiscal_year}, 1)]
+    quarter = period_of(scope.settings, scope.fiscal_year, today).quarter
+    if quarter:
+        periods.append(("quarter", _("Q%(quarter)d") % {"quarter": quarter[0]}, Decimal("0.25")))
+    rows = []
+    for kam in scope.owners:
+        target = as_decimal(figures["plans"].get(kam.pk, {}).get("contract_target"))
+        deals = figures["deals"].get(kam.pk, {})
+        row = {"kam": kam, "periods": []}
+        for key, label, share in periods:
+            signed = as_decimal(deals.get(f"signed_{key}"))
+            weighted = as_decimal(deals.get(f"weighted_{key}"))
+            goal = target * share
+            row["periods"].append(
+                {
+                    "period": label,
+                    "target": goal,
+                    "signed": signed,
+                    "open": as_decimal(deals.get(f"open_{key}")),
+                    "weighted": weighted,
+                    "coverage": (signed + weighted) / goal if goal else None,
+                    "gap": max(goal - signed - weighted, ZERO),
+                }
+            )
+        rows.append(row)
+    return rows
+
+
+def kpis(scope: Scope, figures: dict) -> list[dict]:
+    """Per KAM: payments collected this fiscal year on the accounts with a plan in force
+    against those plans' payment targets; revenue this and last window (last night's
+    tiering), growth, retention (bought in both windows ÷ bought in the previous one);
+    cross-sell deals won this fiscal year; overdue commitments and plan actions."""
+    tiers = {owner: row for (owner,), row in _totals(figures, "owner_id").items()}
+    rows = []
+    for kam in scope.owners:
+        tier = tiers.get(kam.pk, {})
+        revenue, previous = tier.get("revenue", ZERO), tier.get("previous", ZERO)
+        plans = figures["plans"].get(kam.pk, {})
+        target, collected = (as_decimal(plans.get(k)) for k in ("payments_target", "collected"))
+        rows.append(
+            {
+                "kam": kam,
+                "payments_target": target,
+                "collected": collected,
+                "against_target": collected / target if target else None,
+                "revenue": revenue,
+                "previous": previous,
+                "growth": (revenue - previous) / previous if previous else None,
+                "retention": tier["kept"] / tier["bought_before"]
+                if tier.get("bought_before")
+                else None,
+                "cross_sell_won": figures["deals"].get(kam.pk, {}).get("cross_sell_won", 0),
+                "overdue_commitments": figures["overdue_commitments"].get(kam.pk, 0),
+                "overdue_actions": figures["overdue_actions"].get(kam.pk, 0),
+            }
+        )
+    return rows
+
+
+def lists(figures: dict, today: date) -> dict[str, list[dict]]:
+    """The lists with their labels in the reader's language."""
+    rows = figures["lists"]
+    for row in rows["movements"]:
+        row["old_status_label"] = Status(row["old_status"]).label
+        row["new_status_label"] = Status(row["new_status"]).label
+    for row in rows["at_risk"]:
+        row["status_label"] = Status(row["status"]).label
+        row["offer_label"] = WinBackOffer(row["offer"]).label if row["offer"] else ""
+        row["outcome_label"] = WinBackOutcome(row["outcome"]).label if row["outcome"] else ""
+    for row in rows["commitments_due"]:
+        row["is_overdue"] = row["due"] < today
+    return rows
+
+
+def discipline(figures: dict) -> dict:
+    """Counts over every plan in view; the list names the first plans to act on."""
+    plans = figures["plans"].values()
+    return {
+        "counts": {
+            key: sum(row.get(key) or 0 for row in plans)
+            for key in ("waiting", "reviews_due", "reviews_overdue")
+        },
+        "waiting": [
+            p for p in figures["lists"]["plans_to_act_on"] if p["status"] == PlanStatus.SUBMITTED
+        ],
+        "reviews_due": [
+            p for p in figures["lists"]["plans_to_act_on"] if p["status"] == PlanStatus.APPROVED
+        ],
+    }

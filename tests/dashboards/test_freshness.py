@@ -1,0 +1,205 @@
+"""The dashboard reads each KAM's stored figures: every kind of write a user makes must show
+on the next visit, and a visit with nothing changed must not recompute anything."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Activity, Attitude, BuyingRole
+from accounts.tiering import tiers_recompute
+from dashboards import store
+from dashboards.models import PortfolioFigures
+from dashboards.tasks import refresh_figures
+from plans.models import PlanSettings, PlanStatus
+from plans.services import plan_create, plan_submit
+from tests.dashboards.conftest import bill
+from tests.factories import AccountFactory, StakeholderFactory
+
+
+def visit(client, user, **query):
+    if getattr(client, "signed_in_as", None) != user:  # signing in writes; do it once
+        client.force_login(user)
+        client.signed_in_as = user
+    return client.get(reverse("dashboards:dashboard"), query).context
+
+
+def names(rows) -> list[str]:
+    return [row["name"] for row in rows]
+
+
+def test_a_visit_with_nothing_changed_reads_the_stored_figures(
+    client, director1, portfolio, django_assert_max_num_queries
+):
+    visit(client, director1)
+
+    with django_assert_max_num_queries(8):
+        assert names(visit(client, director1)["not_contacted"]) == ["Big"]
+
+
+def test_writes_show_on_the_next_visit(client, director1, kam1, portfolio):
+    assert names(visit(client, director1)["not_contacted"]) == ["Big"]
+    assert names(visit(client, director1)["no_decision_supporter"]) == ["Big"]
+
+    Activity.objects.create(
+        account=portfolio["big"],
+        kind="call",
+        date=timezone.localdate(),
+        summary="Hi",
+        created_by=kam1,
+    )
+    StakeholderFactory(
+        account=portfolio["big"], buying_role=BuyingRole.DECISION_MAKER, attitude=Attitude.SUPPORTER
+    )
+
+    context = visit(client, director1)
+    assert names(context["not_contacted"]) == []
+    assert names(context["no_decision_supporter"]) == []
+
+
+def test_a_plan_moving_through_its_workflow_shows_at_once(client, director1, kam1, portfolio):
+    year = PlanSettings.current().fiscal_year_of(timezone.localdate())
+    assert names(visit(client, director1)["without_plan"]) == ["Big"]
+
+    plan = plan_create(account=portfolio["big"], fiscal_year=year, by=kam1)
+    assert names(visit(client, director1)["without_plan"]) == []
+
+    plan_submit(plan=plan, by=kam1)
+    assert visit(client, director1)["discipline"]["counts"]["waiting"] == 1
+
+
+def test_an_account_moving_to_another_kam_moves_its_figures(client, director1, portfolio):
+    kam1b = portfolio["kam1b"]
+    before = {row["kam"].username: row["revenue"] for row in visit(client, director1)["kpis"]}
+
+    big = portfolio["big"]
+    big.refresh_from_db()  # with the tier tiering stored
+    big.owner = kam1b
+    big.save()
+
+    after = {row["kam"].username: row["revenue"] for row in visit(client, director1)["kpis"]}
+    assert after["kam1b"] == before["kam1b"] + Decimal("12000000")
+    assert after["kam1"] == before["kam1"] - Decimal("12000000")
+
+
+def test_a_new_day_recomputes_what_falls_due(client, kam1, portfolio):
+    from accounts.models import Commitment
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    Commitment.objects.create(account=portfolio["big"], what="Quote", due=tomorrow, owner=kam1)
+    assert visit(client, kam1)["kpis"][0]["overdue_commitments"] == 0
+
+    # The same figures seen the day after the commitment was due.
+    PortfolioFigures.objects.update(computed_on=timezone.localdate() - timedelta(days=2))
+    Commitment.objects.filter(what="Quote").update(due=timezone.localdate() - timedelta(days=1))
+
+    assert visit(client, kam1)["kpis"][0]["overdue_commitments"] == 1
+
+
+def test_tiering_marks_every_kams_figures_stale(client, director1, kam1, portfolio):
+    visit(client, director1)
+    newcomer = AccountFactory(owner=kam1, name="Newcomer")
+    bill(newcomer, range(1, 25), "5")
+    PortfolioFigures.objects.update(computed_version=1, version=1)  # as if fresh
+
+    tiers_recompute(as_of=timezone.localdate())
+
+    assert not any(row.is_fresh(timezone.localdate()) for row in PortfolioFigures.objects.all())
+    counts = sum(c["count"] for row in visit(client, director1)["nine_box"] for c in row)
+    assert counts == 5
+
+
+def test_a_write_during_a_recompute_leaves_the_figures_stale(kam1, portfolio, monkeypatch):
+    """The version is read before computing: a write landing meanwhile is not hidden."""
+    compute = store.compute
+
+    def compute_while_someone_writes(*args, **kwargs):
+        figures = compute(*args, **kwargs)
+        Activity.objects.create(
+            account=portfolio["big"], kind="call", date=timezone.localdate(), summary="-",
+            created_by=kam1,
+        )  # fmt: skip
+        return figures
+
+    monkeypatch.setattr(store, "compute", compute_while_someone_writes)
+    today = timezone.localdate()
+    year = PlanSettings.current().fiscal_year_of(today)
+    row = store.refresh(kam1, fiscal_year=year, today=today)
+
+    row.refresh_from_db()
+    assert not row.is_fresh(today)
+
+
+def test_the_nightly_refresh_computes_the_stale_figures(
+    client, director1, portfolio, django_assert_max_num_queries
+):
+    visit(client, director1)
+    store.mark_stale()
+
+    assert refresh_figures() >= 2  # kam1 and kam1b at least
+
+    with django_assert_max_num_queries(8):
+        visit(client, director1)
+
+
+def test_lists_of_several_kams_merge_in_order(client, director1, kam1, portfolio):
+    """Each KAM keeps their first ten; the director sees the first ten of all of them."""
+    for index in range(8):
+        for owner in (kam1, portfolio["kam1b"]):
+            account = AccountFactory(owner=owner, name=f"{owner.username}-{index:02}")
+            bill(account, range(1, 25), "2000000")  # class A or B: a key account
+    tiers_recompute(as_of=timezone.localdate())
+
+    shown = names(visit(client, director1)["not_contacted"])
+
+    assert len(shown) == 10
+    assert shown == sorted(shown)
+    assert shown[0] == "Big"
+    assert "kam1b-00" in shown
+
+
+def test_the_csv_export_lists_every_row(client, director1, kam1, portfolio):
+    for index in range(12):
+        account = AccountFactory(owner=kam1, name=f"Key {index:02}")
+        bill(account, range(1, 25), "2000000")
+    tiers_recompute(as_of=timezone.localdate())
+    client.force_login(director1)
+
+    response = client.get(reverse("dashboards:dashboard"), {"export": "not_contacted"})
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 13  # Big and the twelve, more than the page's ten
+    assert len(visit(client, director1)["not_contacted"]) == 10
+
+
+def test_plan_targets_show_in_the_pipeline(client, director1, kam1, portfolio):
+    visit(client, director1)
+    year = PlanSettings.current().fiscal_year_of(timezone.localdate())
+    plan = plan_create(account=portfolio["big"], fiscal_year=year, by=kam1)
+    plan.contract_value_target = Decimal("1000")
+    plan.status = PlanStatus.APPROVED
+    plan.save()
+
+    rows = {row["kam"].username: row for row in visit(client, director1)["pipeline"]}
+
+    assert rows["kam1"]["periods"][0]["target"] == Decimal("1000")
+
+
+def test_a_committed_write_refreshes_the_figures_in_the_background(
+    client, director1, kam1, portfolio, tasks_inline,
+    django_capture_on_commit_callbacks, django_assert_max_num_queries,
+):  # fmt: skip
+    visit(client, director1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Activity.objects.create(
+            account=portfolio["big"], kind="visit", date=timezone.localdate(), summary="-",
+            created_by=kam1,
+        )  # fmt: skip
+
+    assert PortfolioFigures.objects.get(owner=kam1).is_fresh(timezone.localdate())
+    with django_assert_max_num_queries(8):
+        assert names(visit(client, director1)["not_contacted"]) == []
