@@ -6,10 +6,11 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Activity, Attitude, BuyingRole
+from accounts.models import Activity, Attitude, BuyingRole, Commitment
 from accounts.tiering import tiers_recompute
 from dashboards import store
 from dashboards.models import PortfolioFigures
@@ -86,8 +87,6 @@ def test_an_account_moving_to_another_kam_moves_its_figures(client, director1, p
 
 
 def test_a_new_day_recomputes_what_falls_due(client, kam1, portfolio):
-    from accounts.models import Commitment
-
     tomorrow = timezone.localdate() + timedelta(days=1)
     Commitment.objects.create(account=portfolio["big"], what="Quote", due=tomorrow, owner=kam1)
     assert visit(client, kam1)["kpis"][0]["overdue_commitments"] == 0
@@ -203,3 +202,12 @@ def test_a_committed_write_refreshes_the_figures_in_the_background(
     assert PortfolioFigures.objects.get(owner=kam1).is_fresh(timezone.localdate())
     with django_assert_max_num_queries(8):
         assert names(visit(client, director1)["not_contacted"]) == []
+
+
+def test_the_refresh_command_recomputes_what_is_stale(director1, portfolio):
+    out = io.StringIO()
+    call_command("refresh_dashboards", stdout=out)
+    assert PortfolioFigures.objects.filter(computed_on=timezone.localdate()).count() >= 2
+
+    call_command("refresh_dashboards", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "recomputed the figures of 0 KAMs"
