@@ -89,6 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "discipline": discipline,
             "due": {"commitments": lists["commitments_due"], "reviews": discipline["reviews_due"]},
+            "news": list(request.user.notifications.unread().order_by("-created_at")[:5]),
             "query": query.urlencode(),
             "pipeline_chart": pipeline_chart,
             "kpi_chart": {

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Attitude, BuyingRole, OpportunityStage
 from accounts.tiering import tiers_recompute
+from kamcrm.models import Notification
 from plans.models import PlanSettings, PlanStatus
 from plans.services import plan_create
 from tests.dashboards.conftest import bill
@@ -188,9 +189,9 @@ def test_the_query_count_does_not_grow_with_the_portfolio(
 
     # The first visit after a change recomputes each stale KAM's figures (kam1, kam1b),
     # a fixed number of queries a KAM; later visits read the stored figures.
-    with django_assert_max_num_queries(8 + 2 * 19):
+    with django_assert_max_num_queries(9 + 2 * 19):
         assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
 
 
@@ -258,3 +259,15 @@ def test_reviews_due_show_on_the_kams_dashboard(client, kam1, portfolio):
 
     assert [row["name"] for row in context["due"]["reviews"]] == ["Big"]
     assert context["discipline"]["counts"] == {"waiting": 0, "reviews_due": 1, "reviews_overdue": 1}
+
+
+def test_unread_notifications_show_on_the_dashboard(client, kam1, portfolio):
+    data = {"account": "Big", "old_class": "B", "new_class": "A"}
+    data |= {"old_status": "active", "new_status": "active"}
+    Notification.objects.create(user=kam1, kind="tier_change", data=data)
+    client.force_login(kam1)
+
+    response = client.get(reverse("dashboards:dashboard"))
+
+    assert [n.message for n in response.context["news"]] == ["Big: class B → A"]
+    assert "Big: class B → A" in response.content.decode()

@@ -37,7 +37,7 @@ def test_a_visit_with_nothing_changed_reads_the_stored_figures(
 ):
     visit(client, director1)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert names(visit(client, director1)["not_contacted"]) == ["Big"]
 
 
@@ -140,7 +140,7 @@ def test_the_nightly_refresh_computes_the_stale_figures(
 
     assert refresh_figures() >= 2  # kam1 and kam1b at least
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         visit(client, director1)
 
 
@@ -200,7 +200,7 @@ def test_a_committed_write_refreshes_the_figures_in_the_background(
         )  # fmt: skip
 
     assert PortfolioFigures.objects.get(owner=kam1).is_fresh(timezone.localdate())
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert names(visit(client, director1)["not_contacted"]) == []
 
 
