@@ -42,9 +42,9 @@ EVERYONE = [Thresholds, PlanSettings, Currency, OpportunityStage]
 
 
 def mark_stale(*args, **kwargs) -> None:
-    store.mark_stale(*args, **kwargs)
-    # robust: a failed refresh must not fail the save; the next visit recomputes anyway.
-    transaction.on_commit(refresh_changed_figures.delay, robust=True)
+    if store.mark_stale(*args, **kwargs):
+        # robust: a failed refresh must not fail the save; the next visit recomputes.
+        transaction.on_commit(refresh_changed_figures.delay, robust=True)
 
 
 def _account_row_changed(sender, instance, **kwargs):

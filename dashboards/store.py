@@ -61,9 +61,10 @@ def refresh(kam, *, fiscal_year: int, today: date, settings=None, row=None) -> P
     return row
 
 
-def mark_stale(owner_ids=None, *, account_ids=(), plan_ids=()) -> None:
+def mark_stale(owner_ids=None, *, account_ids=(), plan_ids=()) -> int:
     """The portfolios of these owners, of these accounts' owners and of these plans'
-    accounts' owners changed; with nothing given, everyone's (after tiering, say)."""
+    accounts' owners changed; with nothing given, everyone's (after tiering, say).
+    Returns how many stored figures that made stale."""
     rows = PortfolioFigures.objects.all()
     if owner_ids is not None or account_ids or plan_ids:
         rows = rows.filter(
@@ -71,7 +72,7 @@ def mark_stale(owner_ids=None, *, account_ids=(), plan_ids=()) -> None:
             | Q(owner_id__in=Account.objects.filter(pk__in=account_ids).values("owner_id"))
             | Q(owner_id__in=Account.objects.filter(plans__in=plan_ids).values("owner_id"))
         )
-    rows.update(version=F("version") + 1)
+    return rows.update(version=F("version") + 1)
 
 
 def merge(parts: list[dict]) -> dict:

@@ -42,6 +42,15 @@ def seed_plans(*, kam, director) -> int:
                 version=plan.version,
                 by=kam,
             )
+            # Aim one step closer with three people: the dashboard lists the account
+            # until they get there.
+            for person in account.stakeholders.all()[:3]:
+                plan.people.create(
+                    stakeholder=person,
+                    target_closeness=min(person.relationship_closeness + 1, 5),
+                    target_solution=min(person.solution_acceptance + 1, 5),
+                    target_price=person.price_acceptance,
+                )
             services.plan_submit(plan=plan, by=kam)
             services.plan_approve(plan=plan, by=director)
             services.review_record(
