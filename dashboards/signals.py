@@ -15,7 +15,6 @@ from accounts.models import (
     Currency,
     Opportunity,
     OpportunityStage,
-    RevenueLine,
     Stakeholder,
     Thresholds,
     WinBackAction,
@@ -34,8 +33,10 @@ from . import store
 from .tasks import refresh_changed_figures
 
 # Rows counted for their account's owner, and for their own owner where they have one
-# (a deal, commitment or action may belong to someone else on the account team).
-ON_ACCOUNTS = [Stakeholder, Activity, Opportunity, Commitment, WinBackAction, RevenueLine]
+# (a deal, commitment or action may belong to someone else on the account team). Revenue
+# lines are not among them: only imports write them, and those send portfolio_changed; a
+# receiver here would turn deleting an account into deleting its lines one by one.
+ON_ACCOUNTS = [Stakeholder, Activity, Opportunity, Commitment, WinBackAction]
 ON_PLANS = [QuarterlyReview, PlanAction, PeopleTarget, PlanRevision]
 # Settings every figure depends on.
 EVERYONE = [Thresholds, PlanSettings, Currency, OpportunityStage]
