@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kamcrm.forms import style_widgets
 from kamcrm.models import Role, User
+from kamcrm.versioning import VersionedForm
 
 from .models import (
     Account,
@@ -43,7 +44,7 @@ def https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(VersionedForm):
     class Meta:
         model = Account
         formfield_callback = https_urls
@@ -95,7 +96,7 @@ class AccountForm(forms.ModelForm):
         return value
 
 
-class StakeholderForm(forms.ModelForm):
+class StakeholderForm(VersionedForm):
     """One person at the account; `account` fixes whom they can report to."""
 
     class Meta:
@@ -181,7 +182,7 @@ def account_people(account: Account):
     ).distinct()
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(VersionedForm):
     class Meta:
         model = Opportunity
         fields = [

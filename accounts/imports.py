@@ -181,10 +181,12 @@ def import_accounts(
             account.name, account.currency = item["name"], item["currency"]
             account.potential = item["potential"]
             account.owner = item["owner"] or (account.owner if account.pk else default_owner)
+            if account.pk:
+                account.version += 1  # a form opened before the import is now stale
             (changed if account.pk else new).append(account)
         Account.objects.bulk_create(new, batch_size=1000)
         Account.objects.bulk_update(
-            changed, ["name", "currency", "potential", "owner"], batch_size=1000
+            changed, ["name", "currency", "potential", "owner", "version"], batch_size=1000
         )
         ids = dict(
             Account.objects.filter(

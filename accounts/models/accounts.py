@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kamcrm.versioning import Versioned
+
 from .money import MONEY, Currency
 from .tier_choices import ABC, XYZ, Level, NineBoxClass, Status, Strategy
 
@@ -49,7 +51,7 @@ class AccountQuerySet(models.QuerySet):
         return self.filter(models.Q(owner=user) | _shared_with(user))
 
 
-class Account(models.Model):
+class Account(Versioned):
     """A customer company, subsidiary, business unit or department, with its dossier."""
 
     name = models.CharField(_("name"), max_length=200)

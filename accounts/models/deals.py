@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kamcrm.versioning import Versioned
+
 from .accounts import Account, Competitor, ProductLine
 from .money import MONEY, Currency
 from .scoped import AccountScopedQuerySet
@@ -52,7 +54,7 @@ class OpportunityQuerySet(AccountScopedQuerySet):
         return self.filter(stage__outcome=StageOutcome.OPEN)
 
 
-class Opportunity(models.Model):
+class Opportunity(Versioned):
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="opportunities", verbose_name=_("account")
     )

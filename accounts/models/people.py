@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from kamcrm.versioning import Versioned
+
 from .accounts import SCORE, Account
 from .scoped import AccountScopedQuerySet
 
@@ -37,7 +39,7 @@ class Attitude(models.TextChoices):
     OPPONENT = "opponent", _("Opponent")
 
 
-class Stakeholder(models.Model):
+class Stakeholder(Versioned):
     """A person at the customer, placed in its org chart and scored as 004's ECM does."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="stakeholders")

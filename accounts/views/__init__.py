@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from kamcrm.versioning import StaleEdit
+
 from ..models import Account
 
 
@@ -28,11 +30,16 @@ def edit_child(
     instance = get_object_or_404(model, account=account, pk=child_pk) if child_pk else None
     form = form_class(request.POST or None, instance=instance, account=account, **form_kwargs)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("%(thing)s was saved.") % {"thing": saved})
-        return redirect("accounts:detail", pk=account.pk)
+        try:
+            saved = form.save()
+        except StaleEdit:
+            form.refuse()
+        else:
+            messages.success(request, _("%(thing)s was saved.") % {"thing": saved})
+            return redirect("accounts:detail", pk=account.pk)
     return render(
         request,
         "accounts/child_form.html",
         {"account": account, "form": form, "title": title, "instance": instance},
+        status=409 if getattr(form, "stale", False) else 200,
     )

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
+from kamcrm.versioning import StaleEdit
+
 from ..charts import revenue_bars
 from ..filters import AccountFilter
 from ..forms import AccountForm
@@ -172,3 +174,16 @@ class AccountUpdateView(_AccountFormMixin, UpdateView):
 
     def get_queryset(self):
         return Account.objects.editable_by(self.request.user)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except StaleEdit:
+            form.refuse()
+            return self.form_invalid(form)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.stale:
+            response.status_code = 409
+        return response

@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kamcrm.versioning import StaleEdit
+
 from ..forms import InfluenceLinkForm, StakeholderForm, StakeholderFormSet
 from ..models import Stakeholder
 from . import edit_child, editable_account
@@ -32,12 +34,24 @@ def stakeholders_bulk_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_kwargs={"account": account},
     )
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-        messages.success(request, _("The stakeholders were saved."))
-        return redirect("accounts:detail", pk=account.pk)
+        try:
+            with transaction.atomic():
+                formset.save()
+        except StaleEdit:
+            # Someone saved one of these people meanwhile: checking again names them.
+            formset = StakeholderFormSet(
+                request.POST, instance=account, form_kwargs={"account": account}
+            )
+            formset.is_valid()
+        else:
+            messages.success(request, _("The stakeholders were saved."))
+            return redirect("accounts:detail", pk=account.pk)
+    stale = any(getattr(form, "stale", False) for form in formset.forms)
     return render(
-        request, "accounts/stakeholder_formset.html", {"account": account, "formset": formset}
+        request,
+        "accounts/stakeholder_formset.html",
+        {"account": account, "formset": formset},
+        status=409 if stale else 200,
     )
 
 

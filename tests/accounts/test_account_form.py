@@ -77,7 +77,11 @@ def test_the_owner_edits_the_dossier(client, kam1, north_account):
 
     client.post(
         reverse("accounts:update", args=[north_account.pk]),
-        form(name="Siam Cement Group", history="Won the 2025 kiln tender on service."),
+        form(
+            name="Siam Cement Group",
+            history="Won the 2025 kiln tender on service.",
+            version=north_account.version,
+        ),
     )
 
     north_account.refresh_from_db()

@@ -104,7 +104,7 @@ def test_the_bulk_editor_saves_changes_additions_and_deletions(client, kam1, nor
         row = person(name=existing.name if existing else "", **{})
         row.update(overrides)
         if existing:
-            row["id"] = existing.pk
+            row["id"], row["version"] = existing.pk, existing.version
         data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
 
     response = client.post(reverse("accounts:stakeholders", args=[north_account.pk]), data)
