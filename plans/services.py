@@ -13,6 +13,7 @@ from accounts.models import Account, Opportunity, RevenueLine, StageOutcome, Sta
 from accounts.models.money import base_amount
 from accounts.periods import add_months
 from accounts.permissions import can_edit_account
+from kamcrm import versioning
 
 from .models import (
     AccountPlan,
@@ -73,7 +74,7 @@ def plan_create(*, account: Account, fiscal_year: int, by, copy_from: AccountPla
     return plan
 
 
-class StaleEdit(Exception):
+class StaleEdit(versioning.StaleEdit):
     """Someone saved the section after this editor opened it."""
 
     def __init__(self, section: PlanSection):
