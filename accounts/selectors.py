@@ -19,10 +19,10 @@ from .models import (
     Opportunity,
     RevenueLine,
     Stakeholder,
-    TierSnapshot,
 )
 from .models.money import base_amount
 from .periods import month_starts, trailing_window
+from .snapshots import monthly_history
 
 ZERO = Decimal(0)
 MONEY_OUT = models.DecimalField(max_digits=30, decimal_places=2)
@@ -191,11 +191,6 @@ def account_page(*, account: Account, user) -> dict:
         "account_team": account.team_members.select_related("user"),
         "win_backs": account.win_backs.select_related("created_by"),
         "monthly_revenue": monthly_revenue(account=account, as_of=today),
-        # The last year of runs, oldest first, for the history strip.
-        "tier_history": list(
-            TierSnapshot.objects.filter(account=account)
-            .order_by("-as_of")
-            .values("as_of", "nine_box_class", "status", "abc", "xyz")[:12]
-        )[::-1],
+        "tier_history": monthly_history(account, today=today),
         "last_activity": activities[0].date if activities else None,
     }

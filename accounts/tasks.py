@@ -1,14 +1,18 @@
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
+from .snapshots import prune_snapshots
 from .tiering import tiers_recompute
 
 
 @shared_task
 def recompute_tiers(as_of: str | None = None) -> dict:
-    """Nightly tiering; safe to run twice (a run replaces its own date's snapshot)."""
+    """Nightly tiering, then pruning the old daily snapshots; safe to run twice (a run
+    replaces its own date's snapshot, and pruning what is gone does nothing)."""
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     result = tiers_recompute(as_of=day)
-    return {"as_of": result.as_of.isoformat(), "accounts": result.accounts}
+    pruned = prune_snapshots(today=day, keep_days=settings.KAMCRM_DAILY_SNAPSHOT_DAYS)
+    return {"as_of": result.as_of.isoformat(), "accounts": result.accounts, "pruned": len(pruned)}

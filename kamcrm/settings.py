@@ -234,6 +234,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "KAM CRM <kamcr
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Company-wide business settings.
+# Tier snapshots are kept day by day this long; before that, each month's last run.
+KAMCRM_DAILY_SNAPSHOT_DAYS = envint("KAMCRM_DAILY_SNAPSHOT_DAYS", 90)
 KAMCRM_BASE_CURRENCY = os.environ.get("KAMCRM_BASE_CURRENCY", "USD").upper()
 if len(KAMCRM_BASE_CURRENCY) != 3 or not KAMCRM_BASE_CURRENCY.isalpha():
     raise ImproperlyConfigured(
