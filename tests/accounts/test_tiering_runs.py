@@ -12,12 +12,7 @@ from accounts.models import TierSnapshot
 from accounts.tasks import recompute_tiers
 from accounts.tiering import LOCK_KEY
 from tests.factories import AccountFactory, RevenueLineFactory
-from tests.needs import skip_or_fail
-
-
-def needs_postgresql():
-    if connection.vendor != "postgresql":
-        skip_or_fail("needs PostgreSQL (set DATABASE_URL): the lock and the worker share it")
+from tests.needs import needs_postgresql
 
 
 @pytest.mark.django_db
@@ -47,6 +42,6 @@ def test_a_real_worker_recomputes_the_tiers(kam1, worker_queue):
 
     result = recompute_tiers.apply_async(args=["2026-11-23"], queue=worker_queue).get(timeout=60)
 
-    assert result == {"as_of": "2026-11-23", "accounts": 1}
+    assert result == {"as_of": "2026-11-23", "accounts": 1, "pruned": 0}
     snapshot = TierSnapshot.objects.get(account=account)
     assert (snapshot.revenue_12m, snapshot.abc, snapshot.status) == (Decimal("500"), "A", "active")

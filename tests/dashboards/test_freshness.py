@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +15,12 @@ from accounts.models import Activity, Attitude, BuyingRole, Commitment
 from accounts.tiering import tiers_recompute
 from dashboards import store
 from dashboards.models import PortfolioFigures
-from dashboards.tasks import refresh_figures
+from dashboards.tasks import refresh_changed_figures, refresh_figures
 from plans.models import PlanSettings, PlanStatus
 from plans.services import plan_create, plan_submit
 from tests.dashboards.conftest import bill
 from tests.factories import AccountFactory, StakeholderFactory
+from tests.needs import needs_postgresql
 
 
 def visit(client, user, **query):
@@ -211,3 +213,21 @@ def test_the_refresh_command_recomputes_what_is_stale(director1, portfolio):
 
     call_command("refresh_dashboards", stdout=out)
     assert out.getvalue().splitlines()[-1] == "recomputed the figures of 0 KAMs"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_refreshes_the_figures_a_write_made_stale(director1, kam1, worker_queue):
+    needs_postgresql()
+    account = AccountFactory(owner=kam1, name="Siam Cement")
+    today = timezone.localdate()
+    year = PlanSettings.current().fiscal_year_of(today)
+    store.refresh(kam1, fiscal_year=year, today=today)
+    Commitment.objects.create(account=account, what="Quote", due=today, owner=kam1)
+    assert not PortfolioFigures.objects.get(owner=kam1).is_fresh(today)
+
+    refreshed = refresh_changed_figures.apply_async(queue=worker_queue).get(timeout=60)
+
+    row = PortfolioFigures.objects.get(owner=kam1)
+    assert (refreshed, row.is_fresh(today)) == (1, True)
+    assert [c["what"] for c in row.figures["lists"]["commitments_due"]] == ["Quote"]
