@@ -38,8 +38,10 @@ def send_plan_reminders(*, today: date) -> int:
     settings = PlanSettings.current()
     year = settings.fiscal_year_of(today)
     sent = 0
+    # Last year's too: its fourth review falls due at the year's end. Older plans left
+    # approved had their reminders when they were due.
     plans = (
-        AccountPlan.objects.filter(status=PlanStatus.APPROVED)
+        AccountPlan.objects.filter(status=PlanStatus.APPROVED, fiscal_year__gte=year - 1)
         .select_related("account__owner__team__director")
         .prefetch_related("reviews")
     )

@@ -44,6 +44,16 @@ def test_the_director_is_told_once_when_a_review_is_overdue(approved, kam1, dire
     assert [m.to for m in mail.outbox] == [[kam1.email], [director1.email]]
 
 
+def test_a_plan_of_two_years_ago_left_approved_raises_nothing(approved, kam1, director1):
+    """Its reviews fell due long before; the daily job looks at this and last year's plans
+    (last year's fourth review falls due at the year's end)."""
+    assert send_plan_reminders(today=date(2028, 1, 10)) == 0  # FY 2026, never reviewed
+
+    approved.fiscal_year = 2027
+    approved.save()
+    assert send_plan_reminders(today=date(2028, 1, 10)) == 4  # FY 2027: all four overdue
+
+
 def test_a_reviewed_quarter_needs_no_reminder(approved, kam1):
     QuarterlyReview.objects.create(plan=approved, quarter=1, reviewed_by=kam1)
 
