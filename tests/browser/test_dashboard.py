@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -26,7 +27,9 @@ def test_a_director_filters_by_kam_and_opens_a_nine_box_cell(page, live_server, 
     sign_in(page, live_server, "director1", PASSWORD)
     page.get_by_label("KAM", exact=True).select_option(label="Lan Tran")
     page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(rf"kam={kam1b.pk}"))
     # The charts are drawn from the page's own numbers, with the vendored Chart.js.
+    page.wait_for_function("() => window.Chart && Chart.getChart('kpi-chart') !== undefined")
     assert page.evaluate("Chart.getChart('pipeline-chart').data.labels") == ["Lan Tran"]
     assert page.evaluate("Chart.getChart('kpi-chart').data.datasets[1].data") == [15000000]
     cell = page.get_by_test_id("nine-box-high-high")
