@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from .import_jobs import job_run
 from .snapshots import prune_snapshots
 from .tiering import tiers_recompute
 
@@ -16,3 +17,9 @@ def recompute_tiers(as_of: str | None = None) -> dict:
     result = tiers_recompute(as_of=day)
     pruned = prune_snapshots(today=day, keep_days=settings.KAMCRM_DAILY_SNAPSHOT_DAYS)
     return {"as_of": result.as_of.isoformat(), "accounts": result.accounts, "pruned": len(pruned)}
+
+
+@shared_task
+def run_import(job_id: int) -> None:
+    """An uploaded CSV, imported on the worker (accounts/import_jobs.py)."""
+    job_run(job_id)

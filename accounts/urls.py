@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.csv", accounts.account_export, name="export"),
     path("new/", accounts.AccountCreateView.as_view(), name="create"),
     path("import/", imports.import_upload, name="import"),
+    path("import/<int:pk>/", imports.import_job, name="import_job"),
     path("<int:pk>/", accounts.account_detail, name="detail"),
     path("<int:pk>/brief/", accounts.account_brief, name="brief"),
     path("<int:pk>/edit/", accounts.AccountUpdateView.as_view(), name="update"),

@@ -57,3 +57,14 @@ def worker_queue():
     process.terminate()
     output, _ = process.communicate(timeout=30)
     print(output)
+
+
+@pytest.fixture
+def tasks_inline():
+    """Tasks queued on commit run in the test's process, whatever broker CI configured."""
+    from kamcrm.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -10,6 +10,7 @@ from .accounts import (
 )
 from .activities import Activity, ActivityKind, Commitment, WinBackAction
 from .deals import Opportunity, OpportunityStage, OpportunityType, StageOutcome
+from .imports import ImportJob, ImportKind, ImportState
 from .money import Currency
 from .people import (
     DECISION_ROLES,
@@ -43,6 +44,9 @@ __all__ = [
     "Commitment",
     "Competitor",
     "Currency",
+    "ImportJob",
+    "ImportKind",
+    "ImportState",
     "InfluenceLink",
     "Level",
     "NineBoxClass",

@@ -1,60 +1,63 @@
-import io
-
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from ..forms import ImportForm
-from ..imports import (
-    ACCOUNT_COLUMNS,
-    REVENUE_COLUMNS,
-    BadHeader,
-    ImportReport,
-    import_accounts,
-    import_revenue,
-    read_csv,
-)
+from ..import_jobs import check_header, job_progress, job_queue
+from ..imports import ACCOUNT_COLUMNS, REVENUE_COLUMNS, BadHeader
+from ..models import ImportJob
+
+
+def _jobs_of(user):
+    """Uploaders see their own imports; admins everyone's."""
+    return ImportJob.objects.all() if user.is_admin else ImportJob.objects.filter(created_by=user)
 
 
 @permission_required("accounts.import_data", raise_exception=True)
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """Directors and admins import a CSV; every bad row is reported and none is imported."""
+    """Directors and admins upload a CSV; a worker checks every row and imports it, or
+    reports each bad row and imports none."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    report: ImportReport | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        text = io.TextIOWrapper(data["file"].file, encoding="utf-8-sig", newline="")
-        is_accounts = data["kind"] == ImportForm.ACCOUNTS
         try:
-            rows = read_csv(text, ACCOUNT_COLUMNS if is_accounts else REVENUE_COLUMNS)
-            if is_accounts:
-                report = import_accounts(
-                    rows,
-                    by=request.user,
-                    default_owner=data["default_owner"],
-                    dry_run=data["dry_run"],
-                )
-            else:
-                report = import_revenue(rows, by=request.user, dry_run=data["dry_run"])
-        except BadHeader as error:
-            form.add_error("file", str(error))
+            text = data["file"].read().decode("utf-8-sig")
+            check_header(data["kind"], text)
         except UnicodeDecodeError:
             form.add_error("file", _("The file is not UTF-8 text. Save it as CSV UTF-8."))
-        if report and report.ok and not report.dry_run:
-            messages.success(
-                request,
-                _("%(rows)d rows imported: %(created)d new, %(updated)d updated.")
-                % {"rows": report.rows, "created": report.created, "updated": report.updated},
+        except BadHeader as error:
+            form.add_error("file", str(error))
+        else:
+            job = job_queue(
+                kind=data["kind"],
+                dry_run=data["dry_run"],
+                default_owner=data["default_owner"],
+                created_by=request.user,
+                language=get_language(),
+                file_name=data["file"].name[:255],
+                content=text,
             )
+            return redirect("accounts:import_job", pk=job.pk)
     return render(
         request,
         "accounts/import.html",
         {
             "form": form,
-            "report": report,
             "account_columns": ACCOUNT_COLUMNS,
             "revenue_columns": REVENUE_COLUMNS,
+            "recent": _jobs_of(request.user).defer("content", "report")[:5],
         },
+    )
+
+
+@permission_required("accounts.import_data", raise_exception=True)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """One upload: its progress while it runs (the page reloads itself), then its report."""
+    job = get_object_or_404(_jobs_of(request.user).defer("content"), pk=pk)
+    return render(
+        request,
+        "accounts/import_job.html",
+        {"job": job, "report": job.report, "progress": job_progress(job)},
     )

@@ -2,11 +2,15 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.models import Account, Currency, RevenueLine
+from accounts.import_jobs import progress_key
+from accounts.models import Account, Currency, ImportJob, RevenueLine
+from accounts.tasks import run_import
+from tests.needs import needs_postgresql
 
 ACCOUNTS = """external_id,name,parent_external_id,currency,potential,owner_username
 SCG-PAPER,SCG Paper,SCG,THB,120000000,kam1
@@ -161,39 +165,88 @@ def test_a_kam_cannot_reach_the_upload_page(client, kam1):
     assert client.get(reverse("accounts:import")).status_code == 403
 
 
-def test_a_director_imports_for_their_team_only(client, director1, kam1, kam2):
+@pytest.fixture
+def upload(client, tasks_inline, django_capture_on_commit_callbacks):
+    """Post a file as the signed-in user; the queued job runs, and its page is returned."""
+
+    def post(name: str, text: str, **fields):
+        data = {"kind": "accounts", "file": SimpleUploadedFile(name, text.encode()), **fields}
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("accounts:import"), data)
+        assert response.status_code == 302, response.context["form"].errors
+        return client.get(response["Location"])
+
+    return post
+
+
+def test_a_director_imports_for_their_team_only(client, director1, kam1, kam2, upload):
     client.force_login(director1)
     other_team = ACCOUNTS.replace(",kam1\nCPL", ",kam2\nCPL")
 
-    refused = client.post(
-        reverse("accounts:import"),
-        {"kind": "accounts", "file": SimpleUploadedFile("a.csv", other_team.encode())},
-    )
-    accepted = client.post(
-        reverse("accounts:import"),
-        {"kind": "accounts", "file": SimpleUploadedFile("a.csv", ACCOUNTS.encode())},
-    )
+    refused = upload("a.csv", other_team)
+    accepted = upload("a.csv", ACCOUNTS)
 
-    assert refused.context["report"].errors == [(3, "kam2 is not in a team you lead")]
-    assert accepted.context["report"].created == 3
+    assert refused.context["report"]["errors"] == [[3, "kam2 is not in a team you lead"]]
+    assert accepted.context["report"]["created"] == 3
     assert Account.objects.filter(owner=kam1).count() == 3
 
 
-def test_the_upload_page_offers_a_dry_run(client, admin, kam1):
+def test_the_upload_page_offers_a_dry_run(client, admin, kam1, upload):
+    client.force_login(admin)
+
+    page = upload("a.csv", ACCOUNTS, dry_run="on")
+
+    assert page.context["report"]["ok"]
+    assert "All 3 rows are valid" in page.content.decode()
+    assert not Account.objects.exists()
+
+
+def test_revenue_uploads_report_their_progress_and_result(client, admin, kam1, upload):
+    client.force_login(admin)
+    upload("a.csv", ACCOUNTS)
+    lines = "account_external_id,date,amount,currency\nCPL,2026-01-05,100,USD\n"
+
+    page = upload("r.csv", lines, kind="revenue")
+
+    assert "1 rows imported: 1 new, 0 updated." in page.content.decode()
+    assert b'http-equiv="refresh"' not in page.content  # finished: no more reloading
+    job = ImportJob.objects.get(file_name="r.csv")
+    assert (job.state, job.content) == ("done", "")  # the file is not kept once imported
+
+
+def test_a_queued_import_shows_its_state_and_refreshes(client, admin):
+    job = ImportJob.objects.create(
+        kind="accounts", created_by=admin, language="en", file_name="a.csv", content=ACCOUNTS
+    )
+    client.force_login(admin)
+
+    page = client.get(reverse("accounts:import_job", args=[job.pk]))
+
+    assert "Waiting for a worker" in page.content.decode()
+    assert b'http-equiv="refresh"' in page.content
+
+
+def test_an_import_is_private_to_its_uploader(client, admin, director1, director2):
+    job = ImportJob.objects.create(
+        kind="accounts", created_by=director1, language="en", file_name="a.csv"
+    )
+    client.force_login(director2)
+    assert client.get(reverse("accounts:import_job", args=[job.pk])).status_code == 404
+    client.force_login(admin)
+    assert client.get(reverse("accounts:import_job", args=[job.pk])).status_code == 200
+
+
+def test_a_missing_column_is_refused_at_upload(client, admin):
     client.force_login(admin)
 
     response = client.post(
         reverse("accounts:import"),
-        {
-            "kind": "accounts",
-            "dry_run": "on",
-            "file": SimpleUploadedFile("a.csv", ACCOUNTS.encode()),
-        },
+        {"kind": "revenue", "file": SimpleUploadedFile("r.csv", b"date,amount\n")},
     )
 
-    assert response.context["report"].ok
-    assert "All 3 rows are valid" in response.content.decode()
-    assert not Account.objects.exists()
+    assert response.context["form"].errors["file"] == [
+        "Missing columns: account_external_id, currency"
+    ]
 
 
 def test_the_upload_page_refuses_a_file_that_is_not_utf8(client, admin):
@@ -205,3 +258,30 @@ def test_the_upload_page_refuses_a_file_that_is_not_utf8(client, admin):
     )
 
     assert "file" in response.context["form"].errors
+
+
+def test_a_running_import_shows_how_far_it_has_got(client, admin):
+    job = ImportJob.objects.create(
+        kind="revenue", created_by=admin, language="en", file_name="r.csv", state="running"
+    )
+    cache.set(progress_key(job.pk), "imported 5000 of 20000 lines")
+    client.force_login(admin)
+
+    page = client.get(reverse("accounts:import_job", args=[job.pk])).content.decode()
+
+    assert "Checking and importing: imported 5000 of 20000 lines" in page
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_an_uploaded_import(admin, kam1, worker_queue):
+    needs_postgresql()
+    job = ImportJob.objects.create(
+        kind="accounts", created_by=admin, language="en", file_name="a.csv", content=ACCOUNTS
+    )
+
+    run_import.apply_async(args=[job.pk], queue=worker_queue).get(timeout=60)
+
+    job.refresh_from_db()
+    assert (job.state, job.report["created"]) == ("done", 3)
+    assert Account.objects.filter(owner=kam1).count() == 3

@@ -37,14 +37,3 @@ def portfolio(kam1, kam2, north):
     bill(south, range(1, 25), "5000000")
     tiers_recompute(as_of=timezone.localdate())
     return {"big": big, "lost": lost, "small": small, "kam1b": kam1b}
-
-
-@pytest.fixture
-def tasks_inline():
-    """Tasks queued on commit run in the test's process, whatever broker CI configured."""
-    from kamcrm.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before

@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    ACCOUNTS = "accounts", _("Accounts")
+    REVENUE = "revenue", _("Revenue lines")
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Checking and importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """An uploaded CSV that a worker imports, so a large file neither holds a web process
+    nor runs into its timeout; its page shows the progress, then the report."""
+
+    kind = models.CharField(_("what the file holds"), max_length=10, choices=ImportKind)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    default_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    # The uploader's language, for the progress and the report's messages.
+    language = models.CharField(max_length=10)
+    file_name = models.CharField(max_length=255)
+    # The file itself until it is imported: the database reaches every worker, a local
+    # disk does not.
+    content = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=ImportState, default=ImportState.QUEUED)
+    report = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)
