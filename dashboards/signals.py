@@ -4,6 +4,7 @@ commits, a task recomputes the stale figures, so the next visit usually finds th
 a visit that comes first recomputes them itself (dashboards/store.py)."""
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -38,6 +39,8 @@ from .tasks import refresh_changed_figures
 # receiver here would turn deleting an account into deleting its lines one by one.
 ON_ACCOUNTS = [Stakeholder, Activity, Opportunity, Commitment, WinBackAction]
 ON_PLANS = [QuarterlyReview, PlanAction, PeopleTarget, PlanRevision]
+QUEUE_WINDOW = 4  # seconds
+QUEUED_KEY = "dashboards-refresh-queued"
 # Settings every figure depends on.
 EVERYONE = [Thresholds, PlanSettings, Currency, OpportunityStage]
 
@@ -45,7 +48,15 @@ EVERYONE = [Thresholds, PlanSettings, Currency, OpportunityStage]
 def mark_stale(*args, **kwargs) -> None:
     if store.mark_stale(*args, **kwargs):
         # robust: a failed refresh must not fail the save; the next visit recomputes.
-        transaction.on_commit(refresh_changed_figures.delay, robust=True)
+        transaction.on_commit(_refresh_soon, robust=True)
+
+
+def _refresh_soon() -> None:
+    """One refresh for a burst of writes (a formset saving twenty people): the first write
+    queues it a moment ahead, the others within that moment find it queued. A write the
+    running task misses leaves its KAM stale, which the next visit recomputes."""
+    if cache.add(QUEUED_KEY, True, timeout=QUEUE_WINDOW):
+        refresh_changed_figures.apply_async(countdown=QUEUE_WINDOW / 2)
 
 
 def _account_row_changed(sender, instance, **kwargs):

@@ -7,6 +7,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from celery.signals import task_prerun
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from accounts.models import Activity, Attitude, BuyingRole, Commitment
 from accounts.tiering import tiers_recompute
 from dashboards import store
 from dashboards.models import PortfolioFigures
+from dashboards.signals import QUEUED_KEY
 from dashboards.tasks import refresh_changed_figures, refresh_figures
 from plans.models import PlanSettings, PlanStatus
 from plans.services import plan_create, plan_submit
@@ -194,6 +197,7 @@ def test_a_committed_write_refreshes_the_figures_in_the_background(
     django_capture_on_commit_callbacks, django_assert_max_num_queries,
 ):  # fmt: skip
     visit(client, director1)
+    cache.delete(QUEUED_KEY)  # no refresh queued a moment ago by another test
 
     with django_capture_on_commit_callbacks(execute=True):
         Activity.objects.create(
@@ -231,3 +235,28 @@ def test_a_real_worker_refreshes_the_figures_a_write_made_stale(director1, kam1,
     row = PortfolioFigures.objects.get(owner=kam1)
     assert (refreshed, row.is_fresh(today)) == (1, True)
     assert [c["what"] for c in row.figures["lists"]["commitments_due"]] == ["Quote"]
+
+
+def test_a_burst_of_writes_queues_one_refresh(
+    client, director1, kam1, portfolio, tasks_inline, django_capture_on_commit_callbacks
+):
+    visit(client, director1)
+    cache.delete(QUEUED_KEY)
+    runs = []
+
+    def count(sender, **kwargs):
+        runs.append(sender.name)
+
+    task_prerun.connect(count)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for what in ["Call", "Visit", "Lunch"]:
+            Activity.objects.create(
+                account=portfolio["big"], kind="call", date=timezone.localdate(), summary=what,
+                created_by=kam1,
+            )  # fmt: skip
+    for callback in callbacks:
+        callback()
+    task_prerun.disconnect(count)
+
+    assert runs == ["dashboards.tasks.refresh_changed_figures"]
+    assert PortfolioFigures.objects.get(owner=kam1).is_fresh(timezone.localdate())
