@@ -39,10 +39,11 @@ from .tasks import refresh_changed_figures
 # receiver here would turn deleting an account into deleting its lines one by one.
 ON_ACCOUNTS = [Stakeholder, Activity, Opportunity, Commitment, WinBackAction]
 ON_PLANS = [QuarterlyReview, PlanAction, PeopleTarget, PlanRevision]
-QUEUE_WINDOW = 4  # seconds
-QUEUED_KEY = "dashboards-refresh-queued"
 # Settings every figure depends on.
 EVERYONE = [Thresholds, PlanSettings, Currency, OpportunityStage]
+# Writes within this many seconds of each other share one queued refresh.
+QUEUE_WINDOW = 4
+QUEUED_KEY = "dashboards-refresh-queued"
 
 
 def mark_stale(*args, **kwargs) -> None:
