@@ -42,6 +42,7 @@ def main() -> None:
     if not args.reuse:
         recreate_database(url)
     setup_django(url)
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import override_settings
@@ -70,6 +71,7 @@ def main() -> None:
     ):
         trivial = median_ms(client, "/notifications/", args.runs)
         dashboard = median_ms(client, "/dashboard/", args.runs)
+        uncached = median_ms(client, "/dashboard/", args.runs, before=cache.clear)
         one_changed = median_ms(
             client, "/dashboard/", args.runs, before=lambda: mark_stale([one_kam.pk])
         )
@@ -77,8 +79,12 @@ def main() -> None:
     runs = f"median of {args.runs}"
     print(f"trivial signed-in page: {trivial:.1f} ms {runs}")
     print(
-        f"director's dashboard (10 KAMs' figures stored): {dashboard:.1f} ms {runs}, "
-        f"ratio {dashboard / trivial:.2f} (goals: < 150 ms, ratio <= 5)"
+        f"director's dashboard (10 KAMs' figures stored, page seen before): {dashboard:.1f} ms "
+        f"{runs}, ratio {dashboard / trivial:.2f} (goals: < 150 ms, ratio <= 5)"
+    )
+    print(
+        f"  first view of those figures (widgets rendered anew): {uncached:.1f} ms, "
+        f"ratio {uncached / trivial:.2f}"
     )
     print(
         f"  after one KAM's portfolio changed: {one_changed:.1f} ms, "

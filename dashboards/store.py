@@ -25,19 +25,50 @@ DATES = {"latest", "last_purchase", "due"}
 BY_OWNER = ("deals", "plans", "overdue_commitments", "overdue_actions")
 
 
-def figures_for(kams: list, *, fiscal_year: int, today: date, settings: PlanSettings) -> dict:
-    """The KAMs' figures merged, recomputing the stale ones first."""
+def fresh_rows(kams: list, *, fiscal_year: int, today: date, settings: PlanSettings) -> list:
+    """The KAMs' stored figures, recomputing the stale ones first. The figures themselves
+    are left unread (merged() reads them), so a page served from the fragment cache never
+    decodes them."""
     stored = {
         row.owner_id: row
-        for row in PortfolioFigures.objects.filter(owner__in=kams, fiscal_year=fiscal_year)
+        for row in PortfolioFigures.objects.filter(owner__in=kams, fiscal_year=fiscal_year).defer(
+            "figures"
+        )
     }
-    parts = []
+    rows = []
     for kam in kams:
         row = stored.get(kam.pk)
         if row is None or not row.is_fresh(today):
             row = refresh(kam, fiscal_year=fiscal_year, today=today, settings=settings, row=row)
-        parts.append(_revive(row.figures))
+        rows.append(row)
+    return rows
+
+
+def merged(rows: list) -> dict:
+    """The rows' figures as one; those not at hand are read in one query."""
+    unread = [row.pk for row in rows if "figures" in row.get_deferred_fields()]
+    read = dict(
+        PortfolioFigures.objects.filter(pk__in=unread).values_list("pk", "figures")
+        if unread
+        else []
+    )
+    parts = []
+    for row in rows:
+        figures = read.get(row.pk)
+        if figures is None:  # (not read.get(pk, row.figures): that would load each row)
+            figures = row.figures
+        parts.append(_revive(figures))
     return merge(parts)
+
+
+def stamp(rows: list) -> str:
+    """Changes whenever any of the rows is recomputed: a key for what was built from them."""
+    return ",".join(f"{row.pk}@{row.computed_at.timestamp()}" for row in rows)
+
+
+def figures_for(kams: list, *, fiscal_year: int, today: date, settings: PlanSettings) -> dict:
+    """The KAMs' figures merged, recomputing the stale ones first."""
+    return merged(fresh_rows(kams, fiscal_year=fiscal_year, today=today, settings=settings))
 
 
 def refresh(kam, *, fiscal_year: int, today: date, settings=None, row=None) -> PortfolioFigures:

@@ -148,6 +148,9 @@ def test_risk_discipline_and_coverage(client, director1, portfolio):
     assert [row["name"] for row in context["without_plan"]] == ["Big"]
     assert [row["name"] for row in context["no_decision_supporter"]] == ["Big"]
     assert [row["name"] for row in context["not_contacted"]] == ["Big"]
+    assert context["not_contacted"][0]["url"] == reverse(
+        "accounts:detail", args=[portfolio["big"].pk]
+    )
 
 
 def test_filtering_by_kam(client, director1, portfolio):
@@ -189,7 +192,7 @@ def test_the_query_count_does_not_grow_with_the_portfolio(
 
     # The first visit after a change recomputes each stale KAM's figures (kam1, kam1b),
     # a fixed number of queries a KAM; later visits read the stored figures.
-    with django_assert_max_num_queries(9 + 2 * 19):
+    with django_assert_max_num_queries(10 + 2 * 19):
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
@@ -258,6 +261,7 @@ def test_reviews_due_show_on_the_kams_dashboard(client, kam1, portfolio):
     context = dashboard(client, kam1)
 
     assert [row["name"] for row in context["due"]["reviews"]] == ["Big"]
+    assert context["due"]["reviews"][0]["url"] == reverse("plans:detail", args=[plan.pk])
     assert context["discipline"]["counts"] == {"waiting": 0, "reviews_due": 1, "reviews_overdue": 1}
 
 
