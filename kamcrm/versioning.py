@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 
 
 class Versioned(models.Model):
-    version = models.PositiveIntegerField(default=1, editable=False)
+    # db_default too: rows inserted in SQL (benchmarks, data fixes) start at 1 as well.
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         abstract = True
