@@ -10,9 +10,9 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def needs_postgresql() -> None:
-    """For tests whose database must be shared with another process (a worker, a lock)."""
+def needs_postgresql(why: str = "another process shares the database") -> None:
+    """For tests that need PostgreSQL itself: a worker or a lock sharing it, or its SQL."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        skip_or_fail("needs PostgreSQL (set DATABASE_URL): another process shares the database")
+        skip_or_fail(f"needs PostgreSQL (set DATABASE_URL): {why}")

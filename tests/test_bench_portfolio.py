@@ -21,7 +21,7 @@ from portfolio import add_relationships, build
 
 @pytest.mark.django_db(transaction=True)  # VACUUM cannot run inside a transaction
 def test_the_benchmark_portfolio_builds_and_its_dashboard_answers(client):
-    needs_postgresql()
+    needs_postgresql("the benchmarks build their portfolio in its SQL")
 
     build(accounts=40, lines=2_000, kams=12)
     tiers_recompute(as_of=timezone.localdate())
