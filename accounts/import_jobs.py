@@ -22,6 +22,7 @@ from .imports import (
 from .models import ImportJob, ImportKind, ImportState
 
 COLUMNS = {ImportKind.ACCOUNTS: ACCOUNT_COLUMNS, ImportKind.REVENUE: REVENUE_COLUMNS}
+SHOWN_PROBLEMS = 500
 
 
 def check_header(kind: str, text: str) -> None:
@@ -52,9 +53,11 @@ def job_run(job_id: int) -> None:
             state=ImportState.FAILED, finished_at=timezone.now()
         )
         raise
+    kept = {**asdict(report), "ok": report.ok, "problems": len(report.errors)}
+    kept["errors"] = kept["errors"][:SHOWN_PROBLEMS]  # a file of bad rows stays a small row
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.DONE,
-        report={**asdict(report), "ok": report.ok},
+        report=kept,
         content="",  # imported or refused: the rows live in the tables, or nowhere
         finished_at=timezone.now(),
     )

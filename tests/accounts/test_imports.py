@@ -285,3 +285,17 @@ def test_a_real_worker_runs_an_uploaded_import(admin, kam1, worker_queue):
     job.refresh_from_db()
     assert (job.state, job.report["created"]) == ("done", 3)
     assert Account.objects.filter(owner=kam1).count() == 3
+
+
+def test_a_file_of_bad_rows_keeps_the_first_problems_and_counts_them_all(client, admin, upload):
+    client.force_login(admin)
+    bad = "external_id,name,parent_external_id,currency,potential\n" + "X,,,XXX,1\n" * 700
+
+    page = upload("bad.csv", bad)
+
+    report = page.context["report"]
+    assert report["problems"] >= 700
+    assert len(report["errors"]) == 500
+    html = page.content.decode()
+    assert f"{report['problems']} problems in 700 rows: nothing was imported." in html
+    assert "Only the first 500 problems are listed." in html
