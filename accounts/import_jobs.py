@@ -7,7 +7,6 @@ import io
 from dataclasses import asdict
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone, translation
 
 from .imports import (
@@ -34,7 +33,7 @@ def job_queue(**fields) -> ImportJob:
     from .tasks import run_import  # the tasks module imports this one
 
     job = ImportJob.objects.create(**fields)
-    transaction.on_commit(lambda: run_import.delay(job.pk))
+    run_import.delay_on_commit(job.pk)
     return job
 
 
