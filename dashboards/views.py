@@ -40,7 +40,11 @@ def _widgets(scope, figures: dict, today) -> dict:
         "kpis": widgets.kpis(scope, figures),
         **lists,
         "discipline": discipline,
-        "due": {"commitments": lists["commitments_due"], "reviews": discipline["reviews_due"]},
+        "due": {
+            "commitments": lists["commitments_due"],
+            "reviews": discipline["reviews_due"],
+            "approvals": discipline["waiting"],
+        },
     }
     return {**shown, **_charts(shown)}
 

@@ -83,6 +83,10 @@ def test_a_plan_moving_through_its_workflow_shows_at_once(client, director1, kam
 
     plan_submit(plan=plan, by=kam1)
     assert visit(client, director1)["discipline"]["counts"]["waiting"] == 1
+    page = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert "Approve or return the Big plan" in page  # the director's to-do
+    visit(client, kam1)
+    assert "Approve or return" not in client.get(reverse("dashboards:dashboard")).content.decode()
 
 
 def test_an_account_moving_to_another_kam_moves_its_figures(client, director1, portfolio):
