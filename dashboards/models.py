@@ -1,6 +1,34 @@
+import json
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+
+
+class FiguresDecoder(json.JSONDecoder):
+    """JSON keeps amounts and dates as text: these keys come back as Decimal and date, as
+    each object is parsed (a walk over the decoded figures cost more than the parsing)."""
+
+    MONEY = frozenset({
+        "revenue", "previous", "signed_year", "open_year", "weighted_year", "signed_quarter",
+        "open_quarter", "weighted_quarter", "contract_target", "payments_target", "collected",
+    })  # fmt: skip
+    DATES = frozenset({"latest", "last_purchase", "due"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, object_hook=self.revive, **kwargs)
+
+    @classmethod
+    def revive(cls, obj: dict) -> dict:
+        for key in cls.MONEY.intersection(obj):
+            if isinstance(obj[key], str):
+                obj[key] = Decimal(obj[key])
+        for key in cls.DATES.intersection(obj):
+            if isinstance(obj[key], str):
+                obj[key] = date.fromisoformat(obj[key])
+        return obj
 
 
 class PortfolioFigures(models.Model):
@@ -16,7 +44,7 @@ class PortfolioFigures(models.Model):
     computed_version = models.PositiveIntegerField(default=0)
     computed_on = models.DateField(null=True)
     computed_at = models.DateTimeField(null=True)
-    figures = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    figures = models.JSONField(default=dict, encoder=DjangoJSONEncoder, decoder=FiguresDecoder)
 
     class Meta:
         constraints = [

@@ -4,7 +4,6 @@ KAMs the page shows. A director's dashboard therefore reads ten rows, not ten th
 accounts; the first visit after a change pays for recomputing that KAM alone."""
 
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -16,12 +15,6 @@ from plans.models import PlanSettings
 from .figures import LIST_LENGTH, LIST_ORDER, compute
 from .models import PortfolioFigures
 
-# JSON keeps amounts and dates as text; these keys are turned back on reading.
-MONEY = {
-    "revenue", "previous", "signed_year", "open_year", "weighted_year", "signed_quarter",
-    "open_quarter", "weighted_quarter", "contract_target", "payments_target", "collected",
-}  # fmt: skip
-DATES = {"latest", "last_purchase", "due"}
 BY_OWNER = ("deals", "plans", "overdue_commitments", "overdue_actions")
 
 
@@ -57,7 +50,7 @@ def merged(rows: list) -> dict:
         figures = read.get(row.pk)
         if figures is None:  # (not read.get(pk, row.figures): that would load each row)
             figures = row.figures
-        parts.append(_revive(figures))
+        parts.append(figures)
     return merge(parts)
 
 
@@ -132,18 +125,6 @@ def merge(parts: list[dict]) -> dict:
             rows.sort(key=lambda row: row[field] or 0, reverse=largest_first)
         merged["lists"][name] = rows[:LIST_LENGTH]
     return merged
-
-
-def _revive(value, key=None):
-    if isinstance(value, dict):
-        return {k: _revive(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_revive(v, key) for v in value]
-    if isinstance(value, str) and key in MONEY:
-        return Decimal(value)
-    if isinstance(value, str) and key in DATES:
-        return date.fromisoformat(value)
-    return value
 
 
 def refresh_stale(today: date, *, changed_only: bool = False) -> int:
