@@ -263,3 +263,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in place: a line per task, and kombu's note that the in-memory broker
+    # has no host, would only crowd the development server's output.
+    LOGGING["loggers"] = {
+        "celery.app.trace": {"level": "WARNING"},
+        "kombu.connection": {"level": "ERROR"},
+    }
