@@ -84,17 +84,6 @@ def period_of(settings: PlanSettings, fiscal_year: int, today: date) -> Period:
     return Period(start, end, quarter)
 
 
-def reviews_expected(settings: PlanSettings, fiscal_year: int, today: date) -> tuple[int, int]:
-    """How many quarterly reviews are due, and how many overdue, by the reminders' rules."""
-    due = settings.quarters_due(
-        fiscal_year, today + timedelta(days=settings.remind_days_before_review)
-    )
-    overdue = settings.quarters_due(
-        fiscal_year, today - timedelta(days=settings.escalate_days_after_review)
-    )
-    return due, overdue
-
-
 def compute(
     accounts: QuerySet,
     *,
@@ -200,7 +189,7 @@ class _Portfolio:
         and the payments collected on their accounts this year, the plans waiting for
         approval, and the approved plans behind with their quarterly reviews."""
         period = period_of(self.settings, self.fiscal_year, self.today)
-        due, overdue = reviews_expected(self.settings, self.fiscal_year, self.today)
+        due, overdue = self.settings.reviews_expected(self.fiscal_year, self.today)
         collected = (
             RevenueLine.objects.filter(
                 account=OuterRef("account"), date__gte=period.start, date__lt=period.end
@@ -296,7 +285,7 @@ class _Portfolio:
 
     def plans_to_act_on(self) -> list[dict]:
         """Plans waiting for approval, and approved plans with a review due."""
-        due, _ = reviews_expected(self.settings, self.fiscal_year, self.today)
+        due, _ = self.settings.reviews_expected(self.fiscal_year, self.today)
         return self.cut(
             self.year_plans()
             .annotate(reviews_done=_reviews_done())

@@ -51,6 +51,14 @@ class PlanSettings(models.Model):
         """How many of the year's quarterly reviews fall due by `day`."""
         return sum(self.quarter_end(fiscal_year, q) <= day for q in range(1, 5))
 
+    def reviews_expected(self, fiscal_year: int, today: date) -> tuple[int, int]:
+        """How many of the year's reviews are due (within the reminder window) and how
+        many overdue (past the escalation delay) on `today`: the reminders' own rules."""
+        return (
+            self.quarters_due(fiscal_year, today + timedelta(days=self.remind_days_before_review)),
+            self.quarters_due(fiscal_year, today - timedelta(days=self.escalate_days_after_review)),
+        )
+
     def quarter_end(self, fiscal_year: int, quarter: int) -> date:
         """The last day of the quarter: when its review falls due."""
         return add_months(self.year_start(fiscal_year), 3 * quarter) - timedelta(days=1)

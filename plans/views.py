@@ -1,5 +1,4 @@
 import difflib
-from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -79,9 +78,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if team := request.GET.get("team"):
         plans = plans.filter(account__owner__team__name=team)
     if request.GET.get("review_due"):
-        # Quarters whose review falls due within the reminder window, and fewer reviews.
-        horizon = today + timedelta(days=settings.remind_days_before_review)
-        due = settings.quarters_due(current_year, horizon)
+        due, _ = settings.reviews_expected(current_year, today)
         plans = plans.filter(
             status=PlanStatus.APPROVED, fiscal_year=current_year, review_count__lt=due
         )
