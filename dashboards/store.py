@@ -18,23 +18,30 @@ from .models import PortfolioFigures
 BY_OWNER = ("deals", "plans", "overdue_commitments", "overdue_actions")
 
 
-def fresh_rows(kams: list, *, fiscal_year: int, today: date, settings: PlanSettings) -> list:
+def fresh_rows(kams, *, fiscal_year: int, today: date, settings: PlanSettings) -> list:
     """The KAMs' stored figures, recomputing the stale ones first. The figures themselves
     are left unread (merged() reads them), so a page served from the fragment cache never
     decodes them."""
+    return [row for row, _ in _freshened(kams, fiscal_year, today, settings)]
+
+
+def _freshened(kams, fiscal_year: int, today: date, settings: PlanSettings):
+    """(row, whether it was recomputed) for each KAM, missing and stale rows recomputed."""
     stored = {
         row.owner_id: row
         for row in PortfolioFigures.objects.filter(owner__in=kams, fiscal_year=fiscal_year).defer(
             "figures"
         )
     }
-    rows = []
     for kam in kams:
         row = stored.get(kam.pk)
         if row is None or not row.is_fresh(today):
-            row = refresh(kam, fiscal_year=fiscal_year, today=today, settings=settings, row=row)
-        rows.append(row)
-    return rows
+            yield (
+                refresh(kam, fiscal_year=fiscal_year, today=today, settings=settings, row=row),
+                True,
+            )
+        else:
+            yield row, False
 
 
 def merged(rows: list) -> dict:
@@ -132,18 +139,15 @@ def refresh_stale(today: date, *, changed_only: bool = False) -> int:
     `changed_only`: just those a write made stale. Returns how many were recomputed."""
     settings = PlanSettings.current()
     year = settings.fiscal_year_of(today)
-    rows = PortfolioFigures.objects.filter(fiscal_year=year).select_related("owner")
-    if changed_only:
-        stale = list(rows.exclude(computed_version=F("version")))
-    else:
-        stored = {row.owner_id: row for row in rows}
-        stale = [
-            stored.get(kam.pk) or PortfolioFigures(owner=kam, fiscal_year=year)
-            for kam in User.objects.filter(role=Role.KAM)
-        ]
-        stale = [row for row in stale if not row.is_fresh(today)]
+    if not changed_only:
+        kams = User.objects.filter(role=Role.KAM)
+        return sum(refreshed for _, refreshed in _freshened(kams, year, today, settings))
+    stale = list(
+        PortfolioFigures.objects.filter(fiscal_year=year)
+        .exclude(computed_version=F("version"))
+        .select_related("owner")
+        .defer("figures")
+    )
     for row in stale:
-        refresh(
-            row.owner, fiscal_year=year, today=today, settings=settings, row=row if row.pk else None
-        )
+        refresh(row.owner, fiscal_year=year, today=today, settings=settings, row=row)
     return len(stale)
