@@ -17,7 +17,6 @@ from .models import (
     BuyingCentreMember,
     Commitment,
     Competitor,
-    Currency,
     InfluenceLink,
     Opportunity,
     ProductLine,
@@ -76,7 +75,6 @@ class AccountForm(VersionedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         self.fields["owner"].queryset = assignable_owners(user)
         if not (user.is_admin or user.is_director):
             # A KAM owns what they create and cannot hand it on; a director reassigns.
@@ -86,7 +84,6 @@ class AccountForm(VersionedForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
-        self.fields["currency"].queryset = Currency.objects.all()
 
     def clean_external_id(self) -> str:
         value = self.cleaned_data["external_id"].strip()

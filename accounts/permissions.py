@@ -14,15 +14,9 @@ def is_director(user) -> bool:
 
 
 @rules.predicate
-def can_see_account(user, account) -> bool:
-    return account is not None and Account.objects.visible_to(user).filter(pk=account.pk).exists()
-
-
-@rules.predicate
 def can_edit_account(user, account) -> bool:
     return account is not None and Account.objects.editable_by(user).filter(pk=account.pk).exists()
 
 
-rules.add_perm("accounts.view_account", can_see_account)
 rules.add_perm("accounts.change_account", can_edit_account)
 rules.add_perm("accounts.import_data", is_admin | is_director)

@@ -20,12 +20,11 @@ from .models import (
     RevenueLine,
     Stakeholder,
 )
-from .models.money import base_amount
+from .models.money import MONEY_OUT, base_amount
 from .periods import month_starts, trailing_window
 from .snapshots import monthly_history
 
 ZERO = Decimal(0)
-MONEY_OUT = models.DecimalField(max_digits=30, decimal_places=2)
 
 
 def _sum_per_account(queryset, value) -> Subquery:
@@ -64,10 +63,7 @@ def account_list(*, user, as_of: date | None = None) -> models.QuerySet[Account]
         .annotate(
             revenue_12m=revenue_12m_expression(as_of),
             open_pipeline=open_pipeline_expression(),
-            potential_base=models.ExpressionWrapper(
-                models.F("potential") * models.F("currency__rate_to_base"),
-                output_field=MONEY_OUT,
-            ),
+            potential_base=base_amount("potential"),
             last_activity=Subquery(
                 Activity.objects.filter(account=OuterRef("pk")).order_by("-date").values("date")[:1]
             ),

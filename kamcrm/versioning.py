@@ -19,7 +19,8 @@ class Versioned(models.Model):
 
 
 class StaleEdit(Exception):
-    """The row's version moved on between the form's check and its save."""
+    """The row's version moved on between the form's check and its save; the form has
+    already been marked refused (VersionedForm.refuse) when this is raised."""
 
 
 class VersionedForm(forms.ModelForm):
@@ -78,6 +79,7 @@ class VersionedForm(forms.ModelForm):
                 .update(version=models.F("version") + 1)
             )
             if not claimed:
+                self.refuse()
                 raise StaleEdit
             self.instance.version = self.cleaned_data["version"] + 1
             # Only the form's own fields: what others wrote meanwhile to other columns (the

@@ -42,9 +42,13 @@ def as_decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
+# What sums and conversions of amounts come back as.
+MONEY_OUT = models.DecimalField(max_digits=30, decimal_places=2)
+
+
 def base_amount(amount_field: str = "amount", currency_field: str = "currency"):
     """SQL expression converting an amount column to the base currency."""
     return models.ExpressionWrapper(
         models.F(amount_field) * models.F(f"{currency_field}__rate_to_base"),
-        output_field=models.DecimalField(max_digits=30, decimal_places=2),
+        output_field=MONEY_OUT,
     )

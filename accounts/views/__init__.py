@@ -1,5 +1,7 @@
 """Account views, one module per concept; every lookup goes through visible_to/editable_by."""
 
+from contextlib import suppress
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,16 +32,13 @@ def edit_child(
     instance = get_object_or_404(model, account=account, pk=child_pk) if child_pk else None
     form = form_class(request.POST or None, instance=instance, account=account, **form_kwargs)
     if request.method == "POST" and form.is_valid():
-        try:
+        with suppress(StaleEdit):  # refused: the form says so, and the page answers 409
             saved = form.save()
-        except StaleEdit:
-            form.refuse()
-        else:
             messages.success(request, _("%(thing)s was saved.") % {"thing": saved})
             return redirect("accounts:detail", pk=account.pk)
     return render(
         request,
         "accounts/child_form.html",
-        {"account": account, "form": form, "title": title, "instance": instance},
+        {"account": account, "form": form, "title": title},
         status=409 if getattr(form, "stale", False) else 200,
     )

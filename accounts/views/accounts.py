@@ -179,7 +179,6 @@ class AccountUpdateView(_AccountFormMixin, UpdateView):
         try:
             return super().form_valid(form)
         except StaleEdit:
-            form.refuse()
             return self.form_invalid(form)
 
     def form_invalid(self, form):
