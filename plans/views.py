@@ -35,16 +35,20 @@ from .models import (
 from .whitespace import whitespace_grid, whitespace_mark, whitespace_to_opportunity
 
 
-def outsiders_get_404(view):
-    """A service refusing the user (PermissionDenied) answers 404, as every view here does
-    for people who may not act on a plan."""
+def service_refusals(view):
+    """What the plan services refuse, answered the same way by every view: the user may
+    not act on the plan (PermissionDenied) gets 404, as elsewhere for outsiders; the plan
+    is in the wrong state (ValidationError) sends them back to it with the reason."""
 
     @wraps(view)
-    def wrapper(*args, **kwargs):
+    def wrapper(request, *args, **kwargs):
         try:
-            return view(*args, **kwargs)
+            return view(request, *args, **kwargs)
         except PermissionDenied:
             raise Http404 from None
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("plans:detail", pk=kwargs["pk"])
 
     return wrapper
 
@@ -140,6 +144,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@service_refusals
 def section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = _plan(request, pk)
     if kind not in SectionKind.values or not services.can_edit(request.user, plan):
@@ -164,14 +169,12 @@ def section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 initial={"text": form.cleaned_data["text"], "version": conflict.section.version}
             )
             return render(request, "plans/section_edit.html", context, status=409)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("%(section)s was saved.") % {"section": section})
+        messages.success(request, _("%(section)s was saved.") % {"section": section})
         return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/section_edit.html", context)
 
 
+@service_refusals
 def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     if not services.can_edit(request.user, plan):
@@ -193,60 +196,46 @@ def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/targets_edit.html", {"plan": plan, "form": form})
 
 
-@outsiders_get_404
+@service_refusals
 @require_POST
 def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     plan = _plan(request, pk)
-    try:
-        if action == "submit":
-            services.plan_submit(plan=plan, by=request.user)
-        elif action == "approve":
-            services.plan_approve(plan=plan, by=request.user)
-        elif action == "return":
-            services.plan_return(
-                plan=plan, by=request.user, comment=request.POST.get("comment", "")
-            )
-        elif action == "close":
-            services.plan_close(plan=plan, by=request.user)
-        else:
-            raise Http404
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    if action == "submit":
+        services.plan_submit(plan=plan, by=request.user)
+    elif action == "approve":
+        services.plan_approve(plan=plan, by=request.user)
+    elif action == "return":
+        services.plan_return(plan=plan, by=request.user, comment=request.POST.get("comment", ""))
+    elif action == "close":
+        services.plan_close(plan=plan, by=request.user)
     else:
-        messages.success(
-            request, _("The plan is now %(status)s.") % {"status": plan.get_status_display()}
-        )
+        raise Http404
+    messages.success(
+        request, _("The plan is now %(status)s.") % {"status": plan.get_status_display()}
+    )
     return redirect("plans:detail", pk=plan.pk)
 
 
-@outsiders_get_404
+@service_refusals
 @require_POST
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     form = ReviewForm(request.POST)
     if form.is_valid():
-        try:
-            services.review_record(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("The review was recorded."))
+        services.review_record(plan=plan, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The review was recorded."))
     else:
         messages.error(request, _("Choose the quarter you are reviewing."))
     return redirect("plans:detail", pk=plan.pk)
 
 
-@outsiders_get_404
+@service_refusals
 @require_POST
 def review_sign_off(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
     plan = _plan(request, pk)
     review = get_object_or_404(plan.reviews, quarter=quarter)
-    try:
-        services.review_sign_off(review=review, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Q%(q)d review signed off.") % {"q": quarter})
+    services.review_sign_off(review=review, by=request.user)
+    messages.success(request, _("Q%(q)d review signed off.") % {"q": quarter})
     return redirect("plans:detail", pk=plan.pk)
 
 
@@ -332,7 +321,7 @@ def _cell(request: HttpRequest, plan: AccountPlan, unit_pk: int, line_pk: int, *
     return unit, get_object_or_404(ProductLine, pk=line_pk)
 
 
-@outsiders_get_404
+@service_refusals
 @require_POST
 def whitespace_cell(request: HttpRequest, pk: int, unit_pk: int, line_pk: int) -> HttpResponse:
     plan = _plan(request, pk)
@@ -345,7 +334,7 @@ def whitespace_cell(request: HttpRequest, pk: int, unit_pk: int, line_pk: int) -
     return redirect("plans:whitespace", pk=plan.pk)
 
 
-@outsiders_get_404
+@service_refusals
 @require_POST
 def whitespace_opportunity(request: HttpRequest, pk: int, unit_pk: int, line_pk: int):
     plan = _plan(request, pk)

@@ -51,6 +51,21 @@ def test_a_submitted_plan_is_not_edited(client, kam1, plan):
     assert plan.sections.get(kind="industry").text == ""
 
 
+def test_targets_of_a_submitted_plan_are_refused_with_the_reason(client, kam1, plan):
+    client.force_login(kam1)
+    client.post(reverse("plans:transition", args=[plan.pk, "submit"]))
+    data = {"strategy": plan.strategy or "retain", "strategy_reason": "x", "version": plan.version}
+    data |= {"opportunities_to_cultivate": 9, "opportunities_to_capture": 1}
+    data |= {"contract_value_target": "1", "payments_target": "1"}
+
+    response = client.post(reverse("plans:targets", args=[plan.pk]), data, follow=True)
+
+    assert response.redirect_chain == [(reverse("plans:detail", args=[plan.pk]), 302)]
+    assert "Not possible while the plan is Submitted." in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.opportunities_to_cultivate == 0
+
+
 def test_a_strategy_other_than_the_tiers_needs_a_reason(client, kam1, plan, account):
     account.strategy = "develop"
     account.save()
