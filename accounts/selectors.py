@@ -83,14 +83,18 @@ class GroupNode:
     potential: Decimal = ZERO
     open_pipeline: Decimal = ZERO
     children: list["GroupNode"] = field(default_factory=list)
+    _totals: tuple | None = field(default=None, repr=False, compare=False)
 
     def totals(self) -> tuple[Decimal, Decimal, Decimal]:
-        """This unit plus everything below it."""
-        revenue, potential, pipeline = self.revenue_12m, self.potential, self.open_pipeline
-        for child in self.children:
-            r, p, o = child.totals()
-            revenue, potential, pipeline = revenue + r, potential + p, pipeline + o
-        return revenue, potential, pipeline
+        """This unit plus everything below it; worked out once, as the tree template asks
+        every node (and each node would ask its whole subtree again)."""
+        if self._totals is None:
+            revenue, potential, pipeline = self.revenue_12m, self.potential, self.open_pipeline
+            for child in self.children:
+                r, p, o = child.totals()
+                revenue, potential, pipeline = revenue + r, potential + p, pipeline + o
+            self._totals = revenue, potential, pipeline
+        return self._totals
 
     def walk(self):
         yield self
@@ -98,11 +102,9 @@ class GroupNode:
             yield from child.walk()
 
 
-def account_group(*, account: Account, user, as_of: date | None = None) -> GroupNode:
-    """The account's whole group as the user may see it, each unit with its roll-ups.
-
-    One query per level of the tree, plus one for the figures: bounded by depth, not size.
-    """
+def group_units(*, account: Account, user) -> GroupNode:
+    """The account's whole group as the user may see it, in tree order, without figures:
+    one query per level of the tree, bounded by depth, not size."""
     visible = Account.objects.visible_to(user)
     root = account
     while root.parent_id is not None:
@@ -110,33 +112,37 @@ def account_group(*, account: Account, user, as_of: date | None = None) -> Group
         if parent is None:
             break
         root = parent
-    ids, level = [root.pk], [root.pk]
     by_parent: dict[int, list[Account]] = defaultdict(list)
+    level = [root.pk]
     while level:
         children = list(visible.filter(parent_id__in=level).order_by("name"))
         for child in children:
             by_parent[child.parent_id].append(child)
         level = [child.pk for child in children]
-        ids += level
+
+    def build(unit: Account, depth: int) -> GroupNode:
+        children = [build(child, depth + 1) for child in by_parent[unit.pk]]
+        return GroupNode(account=unit, depth=depth, children=children)
+
+    return build(root, 0)
+
+
+def account_group(*, account: Account, user, as_of: date | None = None) -> GroupNode:
+    """The account's group (group_units) with each unit's roll-ups: one more query."""
+    group = group_units(account=account, user=user)
+    nodes = list(group.walk())
     figures = {
         row["pk"]: row
         for row in account_list(user=user, as_of=as_of)
-        .filter(pk__in=ids)
+        .filter(pk__in=[node.account.pk for node in nodes])
         .values("pk", "revenue_12m", "potential_base", "open_pipeline")
     }
-
-    def build(unit: Account, depth: int) -> GroupNode:
-        row = figures.get(unit.pk, {})
-        return GroupNode(
-            account=unit,
-            depth=depth,
-            revenue_12m=row.get("revenue_12m") or ZERO,
-            potential=row.get("potential_base") or ZERO,
-            open_pipeline=row.get("open_pipeline") or ZERO,
-            children=[build(child, depth + 1) for child in by_parent[unit.pk]],
-        )
-
-    return build(root, 0)
+    for node in nodes:
+        row = figures.get(node.account.pk, {})
+        node.revenue_12m = row.get("revenue_12m") or ZERO
+        node.potential = row.get("potential_base") or ZERO
+        node.open_pipeline = row.get("open_pipeline") or ZERO
+    return group
 
 
 def monthly_revenue(*, account: Account, as_of: date | None = None, months: int = 24):

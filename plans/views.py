@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account, ProductLine
-from accounts.selectors import account_group
+from accounts.selectors import group_units
 
 from . import services
 from .forms import (
@@ -314,7 +314,7 @@ def whitespace(request: HttpRequest, pk: int) -> HttpResponse:
 def _cell(request: HttpRequest, plan: AccountPlan, unit_pk: int, line_pk: int, *, to_sell=False):
     """A unit of the plan's group (one the user may change, to open a deal there)."""
     group = {
-        node.account.pk for node in account_group(account=plan.account, user=request.user).walk()
+        node.account.pk for node in group_units(account=plan.account, user=request.user).walk()
     }
     units = Account.objects.editable_by(request.user) if to_sell else Account.objects.all()
     unit = get_object_or_404(units.filter(pk__in=group), pk=unit_pk)

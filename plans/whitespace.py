@@ -19,7 +19,7 @@ from accounts.models import (
 )
 from accounts.models.money import base_amount
 from accounts.periods import trailing_window
-from accounts.selectors import account_group
+from accounts.selectors import group_units
 
 from .models import AccountPlan, PlanSettings, WhitespaceCell
 from .services import can_edit, require_permission
@@ -27,7 +27,7 @@ from .services import can_edit, require_permission
 
 def whitespace_grid(*, plan: AccountPlan, user) -> dict:
     """Rows of (unit, cells); each cell has revenue, open pipeline, its mark and note."""
-    units = [node.account for node in account_group(account=plan.account, user=user).walk()]
+    units = [node.account for node in group_units(account=plan.account, user=user).walk()]
     lines = list(ProductLine.objects.filter(is_active=True))
     start, end = trailing_window(timezone.localdate())
     revenue = defaultdict(Decimal)
