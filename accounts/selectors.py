@@ -22,7 +22,6 @@ from .models import (
 )
 from .models.money import MONEY_OUT, base_amount
 from .periods import month_starts, trailing_window
-from .snapshots import monthly_history
 
 ZERO = Decimal(0)
 
@@ -170,9 +169,7 @@ def account_page(*, account: Account, user) -> dict:
     )
     today = timezone.localdate()
     activities = list(
-        Activity.objects.filter(account=account)
-        .select_related("created_by")
-        .prefetch_related("stakeholders", "our_people")[:20]
+        Activity.objects.filter(account=account).prefetch_related("stakeholders")[:20]
     )
     return {
         "group": account_group(account=account, user=user),
@@ -191,8 +188,6 @@ def account_page(*, account: Account, user) -> dict:
         .select_related("owner"),
         "competitors": account.competitors.select_related("competitor"),
         "account_team": account.team_members.select_related("user"),
-        "win_backs": account.win_backs.select_related("created_by"),
-        "monthly_revenue": monthly_revenue(account=account, as_of=today),
-        "tier_history": monthly_history(account, today=today),
+        "win_backs": account.win_backs.all(),
         "last_activity": activities[0].date if activities else None,
     }

@@ -15,7 +15,8 @@ from ..charts import revenue_bars
 from ..filters import AccountFilter
 from ..forms import AccountForm
 from ..models import Account, Currency, Thresholds
-from ..selectors import account_list, account_page
+from ..selectors import account_list, account_page, monthly_revenue
+from ..snapshots import monthly_history
 from ..stakeholder_map import layout
 from ..tactics import TACTICS
 
@@ -128,14 +129,21 @@ def _page_context(request: HttpRequest, pk: int) -> dict:
         contact_rhythm_days=thresholds.rhythm_for(account.nine_box_class),
         is_stale=stale,
         today=today,
-        revenue_chart=revenue_bars(context["monthly_revenue"]),
-        tactics=TACTICS.get(account.strategy, []),
     )
     return context
 
 
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "accounts/account_detail.html", _page_context(request, pk))
+    context = _page_context(request, pk)
+    account, today = context["account"], context["today"]
+    # Only this page has the revenue chart and the tier panel; the brief does without.
+    context["monthly_revenue"] = monthly_revenue(account=account, as_of=today)
+    context.update(
+        revenue_chart=revenue_bars(context["monthly_revenue"]),
+        tier_history=monthly_history(account, today=today),
+        tactics=TACTICS.get(account.strategy, []),
+    )
+    return render(request, "accounts/account_detail.html", context)
 
 
 def account_brief(request: HttpRequest, pk: int) -> HttpResponse:
