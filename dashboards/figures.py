@@ -45,7 +45,14 @@ from accounts.models import (
 from accounts.models.money import as_decimal, base_amount
 from accounts.periods import add_months
 from accounts.stakeholder_map import DECISION_LEVELS
-from plans.models import AccountPlan, PlanAction, PlanSettings, PlanStatus, QuarterlyReview
+from plans.models import (
+    AccountPlan,
+    PlanAction,
+    PlanSettings,
+    PlanStatus,
+    QuarterlyReview,
+    accounts_needing_plan,
+)
 
 # Rows a list keeps per KAM: the page shows ten, and the top ten of a team are among the
 # top tens of its KAMs. The CSV export asks for every row instead.
@@ -252,8 +259,8 @@ class _Portfolio:
             .order_by("account__name")
         )  # fmt: skip
 
-    def key_accounts(self, classes=("A", "B", "C")):
-        return self.accounts.filter(nine_box_class__in=classes).order_by("name")
+    def key_accounts(self):
+        return self.accounts.filter(nine_box_class__in=["A", "B", "C"]).order_by("name")
 
     def at_risk(self) -> list[dict]:
         """The win-back list: value, owner, last purchase, and the latest offer and outcome."""
@@ -278,8 +285,8 @@ class _Portfolio:
     def without_plan(self) -> list[dict]:
         """Class A and C accounts without a plan for the year, in any state."""
         return self.cut(
-            self.key_accounts(["A", "C"])
-            .exclude(plans__fiscal_year=self.fiscal_year)
+            accounts_needing_plan(self.accounts, fiscal_year=self.fiscal_year)
+            .order_by("name")
             .values("name", "nine_box_class", account_id=F("pk"), owner_name=F("owner__username"))
         )
 

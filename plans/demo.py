@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.models import Account, NineBoxClass
+from accounts.models import Account
 
 from . import services
-from .models import PlanSettings, SectionKind
+from .models import PlanSettings, SectionKind, accounts_needing_plan
 
 TEXTS = {
     SectionKind.INDUSTRY: "Construction demand grows about 4 % a year; two new plants are planned.",
@@ -21,9 +21,7 @@ TEXTS = {
 def seed_plans(*, kam, director) -> int:
     settings = PlanSettings.current()
     year = settings.fiscal_year_of(timezone.localdate())
-    accounts = Account.objects.filter(
-        owner=kam, nine_box_class__in=[NineBoxClass.A, NineBoxClass.C]
-    ).exclude(plans__fiscal_year=year)[:2]
+    accounts = accounts_needing_plan(Account.objects.filter(owner=kam), fiscal_year=year)[:2]
     for number, account in enumerate(accounts):
         plan = services.plan_create(account=account, fiscal_year=year, by=kam)
         for section in plan.sections.filter(kind__in=TEXTS):

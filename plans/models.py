@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, Strategy
+from accounts.models import Account, NineBoxClass, Strategy
 from accounts.models.money import MONEY
 from accounts.periods import add_months
 
@@ -75,6 +75,14 @@ class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The owner, the account team, the team's director and admins see a plan."""
         return self.filter(account__in=Account.objects.editable_by(user))
+
+
+def accounts_needing_plan(accounts, *, fiscal_year: int):
+    """The class A and C accounts among `accounts` with no plan for the year, in any state:
+    those 004 expects a plan for (reminders, the dashboards, the demo)."""
+    return accounts.filter(nine_box_class__in=[NineBoxClass.A, NineBoxClass.C]).exclude(
+        plans__fiscal_year=fiscal_year
+    )
 
 
 class AccountPlan(models.Model):

@@ -7,11 +7,18 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, NineBoxClass
+from accounts.models import Account
 from accounts.periods import add_months
 from kamcrm.models import Notification
 
-from .models import AccountPlan, PlanSettings, PlanStatus, Reminder, ReminderKind
+from .models import (
+    AccountPlan,
+    PlanSettings,
+    PlanStatus,
+    Reminder,
+    ReminderKind,
+    accounts_needing_plan,
+)
 
 
 def _claim(account_id: int, fiscal_year: int, quarter: int, kind: str) -> bool:
@@ -79,10 +86,8 @@ def send_plan_reminders(*, today: date) -> int:
                 )
                 sent += 1
     if today >= add_months(settings.year_start(year), 1):
-        missing = (
-            Account.objects.filter(nine_box_class__in=[NineBoxClass.A, NineBoxClass.C])
-            .exclude(plans__fiscal_year=year)
-            .select_related("owner__team__director")
+        missing = accounts_needing_plan(Account.objects.all(), fiscal_year=year).select_related(
+            "owner__team__director"
         )
         for account in missing:
             director = account.director
