@@ -167,28 +167,17 @@ class Actuals:
         return {k: str(v) for k, v in self.__dict__.items()}
 
 
-def plan_actuals(plan: AccountPlan, today=None) -> Actuals:
+def plan_actuals(plan: AccountPlan) -> Actuals:
     settings = PlanSettings.current()
     start = settings.year_start(plan.fiscal_year)
     end = add_months(start, 12)
+    won_this_year = Q(
+        stage__outcome=StageOutcome.WON, expected_close__gte=start, expected_close__lt=end
+    )
     deals = Opportunity.objects.filter(account=plan.account).aggregate(
         open=Count("pk", filter=Q(stage__outcome=StageOutcome.OPEN)),
-        won=Count(
-            "pk",
-            filter=Q(
-                stage__outcome=StageOutcome.WON,
-                expected_close__gte=start,
-                expected_close__lt=end,
-            ),
-        ),
-        signed=Sum(
-            base_amount(),
-            filter=Q(
-                stage__outcome=StageOutcome.WON,
-                expected_close__gte=start,
-                expected_close__lt=end,
-            ),
-        ),
+        won=Count("pk", filter=won_this_year),
+        signed=Sum(base_amount(), filter=won_this_year),
     )
     paid = RevenueLine.objects.filter(
         account=plan.account, date__gte=start, date__lt=end
