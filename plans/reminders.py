@@ -44,6 +44,17 @@ def send_plan_reminders(*, today: date) -> int:
     class A and C accounts with no plan by the fiscal year's second month."""
     settings = PlanSettings.current()
     year = settings.fiscal_year_of(today)
+    # What went out on earlier days, read once: claiming it again would be a failed
+    # insert (and a database error logged) per reminder and per day.
+    already = set(
+        Reminder.objects.filter(fiscal_year__gte=year - 1).values_list(
+            "account_id", "fiscal_year", "quarter", "kind"
+        )
+    )
+
+    def claim(*key) -> bool:
+        return key not in already and _claim(*key)
+
     sent = 0
     # Last year's too: its fourth review falls due at the year's end. Older plans left
     # approved had their reminders when they were due.
@@ -63,7 +74,7 @@ def send_plan_reminders(*, today: date) -> int:
             data = {"plan": str(plan), "quarter": quarter, "due": due.isoformat()}
             soon = due - timedelta(days=settings.remind_days_before_review) <= today <= due
             late = today >= due + timedelta(days=settings.escalate_days_after_review)
-            if soon and _claim(plan.account_id, plan.fiscal_year, quarter, ReminderKind.REVIEW_DUE):
+            if soon and claim(plan.account_id, plan.fiscal_year, quarter, ReminderKind.REVIEW_DUE):
                 _tell(
                     plan.account.owner,
                     _("Quarterly review due: %(plan)s, Q%(quarter)d") % data,
@@ -75,7 +86,7 @@ def send_plan_reminders(*, today: date) -> int:
             if (
                 late
                 and director
-                and _claim(plan.account_id, plan.fiscal_year, quarter, ReminderKind.REVIEW_OVERDUE)
+                and claim(plan.account_id, plan.fiscal_year, quarter, ReminderKind.REVIEW_OVERDUE)
             ):
                 _tell(
                     director,
@@ -91,7 +102,7 @@ def send_plan_reminders(*, today: date) -> int:
         )
         for account in missing:
             director = account.director
-            if director and _claim(account.pk, year, 0, ReminderKind.PLAN_MISSING):
+            if director and claim(account.pk, year, 0, ReminderKind.PLAN_MISSING):
                 data = {"account": account.name, "year": year}
                 _tell(
                     director,
