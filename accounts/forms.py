@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kamcrm.forms import style_widgets
+from kamcrm.forms import sharing_choices, style_widgets
 from kamcrm.models import Role, User
 from kamcrm.versioning import VersionedForm
 
@@ -147,7 +147,12 @@ class StakeholderRowForm(StakeholderForm):
 
 
 StakeholderFormSet = forms.inlineformset_factory(
-    Account, Stakeholder, form=StakeholderRowForm, extra=3, can_delete=True
+    Account,
+    Stakeholder,
+    form=StakeholderRowForm,
+    formset=sharing_choices("reports_to"),
+    extra=3,
+    can_delete=True,
 )
 
 
@@ -343,7 +348,12 @@ class BuyingCentreMemberForm(forms.ModelForm):
 
 
 BuyingCentreMemberFormSet = forms.inlineformset_factory(
-    BuyingCentre, BuyingCentreMember, form=BuyingCentreMemberForm, extra=4, can_delete=True
+    BuyingCentre,
+    BuyingCentreMember,
+    form=BuyingCentreMemberForm,
+    formset=sharing_choices("stakeholder"),
+    extra=4,
+    can_delete=True,
 )
 
 

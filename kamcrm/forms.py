@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role, Team, User
@@ -95,3 +96,36 @@ def style_widgets(fields, *, small: bool = False) -> None:
             widget.attrs["class"] = "form-select" + suffix
         else:
             widget.attrs["class"] = "form-control" + suffix.replace("select", "control")
+
+
+class SharedChoicesFormSet(forms.BaseInlineFormSet):
+    """Rows that offer the same choices in the fields named by `shared_choices`: read once
+    for the formset, where each row's select would read them again. The fields' querysets
+    still validate what comes back; a row's own object stays out of its choices (no one
+    reports to themselves), as its queryset already leaves it out."""
+
+    shared_choices: tuple[str, ...] = ()
+
+    @cached_property
+    def _shared(self) -> dict[str, list]:
+        blank = super().empty_form  # a new row: its querysets leave nothing out
+        return {name: list(blank.fields[name].choices) for name in self.shared_choices}
+
+    def _share(self, form):
+        for name in self.shared_choices:
+            field = form.fields[name]
+            own = form.instance.pk if field.queryset.model is type(form.instance) else None
+            field.choices = [c for c in self._shared[name] if own is None or c[0] != own]
+        return form
+
+    def _construct_form(self, i, **kwargs):
+        return self._share(super()._construct_form(i, **kwargs))
+
+    @property
+    def empty_form(self):
+        return self._share(super().empty_form)
+
+
+def sharing_choices(*names: str) -> type[SharedChoicesFormSet]:
+    """A SharedChoicesFormSet for these fields, to pass as an inline formset's `formset`."""
+    return type("SharedChoicesFormSet", (SharedChoicesFormSet,), {"shared_choices": names})

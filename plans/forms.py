@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import account_people
 from accounts.models import Stakeholder, Strategy
 from accounts.tactics import TACTICS
-from kamcrm.forms import style_widgets
+from kamcrm.forms import sharing_choices, style_widgets
 
 from .models import (
     AccountPlan,
@@ -113,13 +113,23 @@ class ActionForm(forms.ModelForm):
 
 ROW_FORMSETS = {
     "people": forms.inlineformset_factory(
-        AccountPlan, PeopleTarget, form=PeopleTargetForm, extra=3, can_delete=True
+        AccountPlan,
+        PeopleTarget,
+        form=PeopleTargetForm,
+        formset=sharing_choices("stakeholder"),
+        extra=3,
+        can_delete=True,
     ),
     "goals": forms.inlineformset_factory(
         AccountPlan, PlanGoal, form=GoalForm, extra=3, can_delete=True
     ),
     "actions": forms.inlineformset_factory(
-        AccountPlan, PlanAction, form=ActionForm, extra=3, can_delete=True
+        AccountPlan,
+        PlanAction,
+        form=ActionForm,
+        formset=sharing_choices("owner"),
+        extra=3,
+        can_delete=True,
     ),
 }
 

@@ -132,3 +132,23 @@ def test_it_links_influence_between_two_people(client, kam1, north_account):
 
     assert same.context["form"].non_field_errors()
     assert InfluenceLink.objects.get().strength == 4
+
+
+def test_the_bulk_editor_reads_the_reporting_choices_once(
+    client, kam1, north_account, django_assert_num_queries
+):
+    StakeholderFactory.create_batch(12, account=north_account)
+    client.force_login(kam1)
+    url = reverse("accounts:stakeholders", args=[north_account.pk])
+    client.get(url)  # the session and the user, read once
+
+    with django_assert_num_queries(7) as few:
+        client.get(url)
+    StakeholderFactory.create_batch(8, account=north_account)
+    with django_assert_num_queries(len(few)):  # twenty rows cost what twelve did
+        page = client.get(url)
+
+    first = page.context["formset"].forms[0]
+    offered = [str(value) for value, _ in first.fields["reports_to"].choices if value != ""]
+    assert str(first.instance.pk) not in offered  # no one reports to themselves
+    assert len(offered) == 19

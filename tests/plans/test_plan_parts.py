@@ -178,3 +178,21 @@ def test_cross_sell_needs_a_unit_of_the_group_the_user_may_change(client, kam1, 
         assert response.status_code == 404, unit
 
     assert not Opportunity.objects.exists()
+
+
+def test_the_action_list_reads_its_owner_choices_once(client, kam1, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(kam1)
+    url = reverse("plans:rows", args=[plan.pk, "actions"])
+    due = timezone.localdate()
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+        for n in range(8):
+            plan.actions.create(what=f"Step {n}", owner=kam1, due=due)
+
+    assert counts[1] == counts[0]  # eight more rows, no more queries
