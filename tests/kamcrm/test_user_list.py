@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from kamcrm.models import Role
+from kamcrm.models import Role, User
 from tests.factories import UserFactory
 
 
@@ -26,7 +26,9 @@ def test_it_lists_active_users_with_their_teams(client, admin, kam1, kam2):
 
 
 def test_it_searches_by_name_username_and_email(client, admin, kam1, kam2):
-    UserFactory(username="nguyen", first_name="Lan", email="lan@example.vn")
+    # Fixed names: the factory's random ones could hold "kam" or "lan" (Kamala, Roland).
+    User.objects.update(first_name="Somchai", last_name="Chaiyaporn", email="")
+    UserFactory(username="nguyen", first_name="Lan", last_name="Nguyen", email="lan@example.vn")
     client.force_login(admin)
 
     def found(q):
