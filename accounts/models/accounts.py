@@ -28,6 +28,17 @@ def _shared_with(user) -> models.Q:
     return models.Q(pk__in=AccountTeamMember.objects.filter(user=user).values("account_id"))
 
 
+def loops_back(obj, attr: str) -> bool:
+    """Whether following `attr` up from `obj` (a parent, a boss) comes back to `obj`."""
+    above, seen = getattr(obj, attr), set()
+    while above is not None and above.pk not in seen:
+        if obj.pk and above.pk == obj.pk:
+            return True
+        seen.add(above.pk)
+        above = getattr(above, attr)
+    return False
+
+
 class AccountQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AccountQuerySet":
         """Accounts the user may see: the only door to accounts for every view."""
@@ -150,12 +161,8 @@ class Account(Versioned):
 
     def clean(self) -> None:
         # A group is a tree: an account cannot sit below itself.
-        ancestor, seen = self.parent, set()
-        while ancestor is not None and ancestor.pk not in seen:
-            if self.pk and ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("An account cannot be part of itself.")})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        if loops_back(self, "parent"):
+            raise ValidationError({"parent": _("An account cannot be part of itself.")})
 
 
 class AccountTeamMember(models.Model):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kamcrm.versioning import Versioned
 
-from .accounts import SCORE, Account
+from .accounts import SCORE, Account, loops_back
 from .scoped import AccountScopedQuerySet
 
 
@@ -133,14 +133,8 @@ class Stakeholder(Versioned):
             return
         if boss.account_id != self.account_id:
             raise ValidationError({"reports_to": _("Choose someone at the same account.")})
-        seen = set()
-        while boss is not None and boss.pk not in seen:
-            if self.pk and boss.pk == self.pk:
-                raise ValidationError(
-                    {"reports_to": _("Reporting lines cannot go round in a circle.")}
-                )
-            seen.add(boss.pk)
-            boss = boss.reports_to
+        if loops_back(self, "reports_to"):
+            raise ValidationError({"reports_to": _("Reporting lines cannot go round in a circle.")})
 
 
 class InfluenceLink(models.Model):
