@@ -269,15 +269,12 @@ ROW_TITLES = {
 }
 
 
+@service_refusals
 def plan_rows(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     plan = _plan(request, pk)
     if which not in ROW_FORMSETS or not services.can_edit(request.user, plan):
         raise Http404
-    if plan.status not in ROW_STATES[which]:
-        messages.error(
-            request, _("Not possible while the plan is %(s)s.") % {"s": plan.get_status_display()}
-        )
-        return redirect("plans:detail", pk=plan.pk)
+    services.require_status(plan, *ROW_STATES[which])
     formset = ROW_FORMSETS[which](request.POST or None, instance=plan, form_kwargs={"plan": plan})
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():

@@ -196,3 +196,14 @@ def test_the_action_list_reads_its_owner_choices_once(client, kam1, plan):
             plan.actions.create(what=f"Step {n}", owner=kam1, due=due)
 
     assert counts[1] == counts[0]  # eight more rows, no more queries
+
+
+def test_people_targets_of_an_approved_plan_are_refused_with_the_reason(client, kam1, plan):
+    plan.status = PlanStatus.APPROVED
+    plan.save()
+    client.force_login(kam1)
+
+    response = client.get(reverse("plans:rows", args=[plan.pk, "people"]), follow=True)
+
+    assert response.redirect_chain == [(reverse("plans:detail", args=[plan.pk]), 302)]
+    assert "Not possible while the plan is Approved." in response.content.decode()
