@@ -105,18 +105,26 @@ def group_units(*, account: Account, user) -> GroupNode:
     """The account's whole group as the user may see it, in tree order, without figures:
     one query per level of the tree, bounded by depth, not size."""
     visible = Account.objects.visible_to(user)
-    root = account
-    while root.parent_id is not None:
+    # The database refuses loops (migration 0011), but rows stored before it may hold one:
+    # every walk stops at an account it has already met.
+    root, seen = account, {account.pk}
+    while root.parent_id is not None and root.parent_id not in seen:
         parent = visible.filter(pk=root.parent_id).first()
         if parent is None:
             break
         root = parent
+        seen.add(root.pk)
     by_parent: dict[int, list[Account]] = defaultdict(list)
-    level = [root.pk]
+    level, placed = [root.pk], {root.pk}
     while level:
-        children = list(visible.filter(parent_id__in=level).order_by("name"))
+        children = [
+            child
+            for child in visible.filter(parent_id__in=level).order_by("name")
+            if child.pk not in placed
+        ]
         for child in children:
             by_parent[child.parent_id].append(child)
+            placed.add(child.pk)
         level = [child.pk for child in children]
 
     def build(unit: Account, depth: int) -> GroupNode:

@@ -28,6 +28,14 @@ def _shared_with(user) -> models.Q:
     return models.Q(pk__in=AccountTeamMember.objects.filter(user=user).values("account_id"))
 
 
+# The database's refusal of a loop in a group (migration 0011) carries this text.
+GROUP_CYCLE = "account_group_cycle"
+
+
+def is_group_cycle(error: Exception) -> bool:
+    return GROUP_CYCLE in str(error)
+
+
 def loops_back(obj, attr: str) -> bool:
     """Whether following `attr` up from `obj` (a parent, a boss) comes back to `obj`."""
     above, seen = getattr(obj, attr), set()

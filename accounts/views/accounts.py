@@ -2,10 +2,12 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
@@ -15,6 +17,7 @@ from ..charts import revenue_bars
 from ..filters import AccountFilter
 from ..forms import AccountForm
 from ..models import Account, Currency, Thresholds
+from ..models.accounts import is_group_cycle
 from ..selectors import account_list, account_page, monthly_revenue
 from ..snapshots import monthly_history
 from ..stakeholder_map import layout
@@ -165,7 +168,14 @@ class _AccountFormMixin:
         return reverse("accounts:detail", args=[self.object.pk])
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        try:
+            response = super().form_valid(form)
+        except IntegrityError as error:
+            if not is_group_cycle(error):
+                raise
+            # Someone moved the chosen parent below this account since the form checked.
+            form.add_error("parent", _("An account cannot be part of itself."))
+            return self.form_invalid(form)
         messages.success(self.request, self.saved_message % {"account": self.object})
         return response
 
