@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +10,7 @@ from kamcrm.forms import sharing_choices, style_widgets
 from kamcrm.models import Role, User
 from kamcrm.versioning import VersionedForm
 
+from .imports.reading import AUTO, DATE_CHOICES, DECIMAL_CHOICES
 from .models import (
     Account,
     AccountCompetitor,
@@ -366,7 +369,15 @@ class ImportForm(forms.Form):
         widget=forms.RadioSelect,
         initial=ACCOUNTS,
     )
-    file = forms.FileField(label=_("CSV file (UTF-8, with a header row)"))
+    file = forms.FileField(
+        label=_("CSV file with a header row"),
+        help_text=_(
+            "UTF-8 or Windows-1252 / Latin-1; columns separated by commas, semicolons or "
+            "tabs. Both are detected."
+        ),
+    )
+    decimal = forms.ChoiceField(label=_("Numbers"), choices=DECIMAL_CHOICES, initial=AUTO)
+    date_format = forms.ChoiceField(label=_("Dates"), choices=DATE_CHOICES, initial=AUTO)
     default_owner = forms.ModelChoiceField(
         label=_("Owner of new accounts without owner_username"),
         queryset=User.objects.none(),
@@ -379,6 +390,19 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["default_owner"].queryset = assignable_owners(user)
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        limit = settings.KAMCRM_IMPORT_MAX_BYTES
+        if file.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s; uploads take at most %(limit)s. Split it, or ask "
+                    "an admin to run the import command on the server."
+                )
+                % {"size": filesizeformat(file.size), "limit": filesizeformat(limit)}
+            )
+        return file
 
 
 class WinBackForm(forms.ModelForm):

@@ -1,10 +1,9 @@
-"""Uploaded imports, run by a worker: the upload page checks the header and queues an
+"""Uploaded imports, run by a worker: the upload page checks the file and queues an
 ImportJob; the worker runs the same import as the commands, with the uploader's rights and
 language, and leaves the report on the job. Progress goes to the cache, which every web
 process reads, because the import's own transaction hides its writes until the end."""
 
 import io
-from dataclasses import asdict
 
 from django.core.cache import cache
 from django.utils import timezone, translation
@@ -14,9 +13,9 @@ from .imports import (
     REVENUE_COLUMNS,
     BadHeader,
     ImportReport,
+    Table,
     import_accounts,
     import_revenue,
-    read_csv,
 )
 from .models import ImportJob, ImportKind, ImportState
 
@@ -24,9 +23,16 @@ COLUMNS = {ImportKind.ACCOUNTS: ACCOUNT_COLUMNS, ImportKind.REVENUE: REVENUE_COL
 SHOWN_PROBLEMS = 500
 
 
-def check_header(kind: str, text: str) -> None:
-    """Raises BadHeader at once, rather than after the file has waited for a worker."""
-    next(read_csv(io.StringIO(text), COLUMNS[kind]), None)
+def table_of(kind: str, text: str, *, encoding: str, decimal: str, date_format: str) -> Table:
+    """The uploaded text as a table; raises BadHeader (or FormatUnclear) at once, rather
+    than after the file has waited for a worker."""
+    return Table(
+        lambda: io.StringIO(text, newline=""),
+        COLUMNS[kind],
+        encoding=encoding,
+        decimal=decimal,
+        date_format=date_format,
+    )
 
 
 def job_queue(**fields) -> ImportJob:
@@ -52,11 +58,9 @@ def job_run(job_id: int) -> None:
             state=ImportState.FAILED, finished_at=timezone.now()
         )
         raise
-    kept = {**asdict(report), "ok": report.ok, "problems": len(report.errors)}
-    kept["errors"] = kept["errors"][:SHOWN_PROBLEMS]  # a file of bad rows stays a small row
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.DONE,
-        report=kept,
+        report=report.as_dict(keep=SHOWN_PROBLEMS),  # a file of bad rows stays a small row
         content="",  # imported or refused: the rows live in the tables, or nowhere
         finished_at=timezone.now(),
     )
@@ -65,19 +69,27 @@ def job_run(job_id: int) -> None:
 
 def _import(job: ImportJob) -> ImportReport:
     try:
-        rows = read_csv(io.StringIO(job.content), COLUMNS[job.kind])
-        if job.kind == ImportKind.ACCOUNTS:
-            return import_accounts(
-                rows, by=job.created_by, default_owner=job.default_owner, dry_run=job.dry_run
-            )
-        return import_revenue(
-            rows,
-            by=job.created_by,
-            dry_run=job.dry_run,
-            progress=lambda message: cache.set(progress_key(job.pk), message, 24 * 3600),
+        table = table_of(
+            job.kind,
+            job.content,
+            encoding=job.encoding,
+            decimal=job.decimal,
+            date_format=job.date_format,
         )
     except BadHeader as error:
-        return ImportReport(errors=[(1, str(error))], dry_run=job.dry_run)
+        report = ImportReport(dry_run=job.dry_run)
+        report.error(1, str(error))
+        return report
+    if job.kind == ImportKind.ACCOUNTS:
+        return import_accounts(
+            table, by=job.created_by, default_owner=job.default_owner, dry_run=job.dry_run
+        )
+    return import_revenue(
+        table,
+        by=job.created_by,
+        dry_run=job.dry_run,
+        progress=lambda message: cache.set(progress_key(job.pk), message, 24 * 3600),
+    )
 
 
 def progress_key(job_id: int) -> str:

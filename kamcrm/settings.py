@@ -236,6 +236,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Company-wide business settings.
 # Tier snapshots are kept day by day this long; before that, each month's last run.
 KAMCRM_DAILY_SNAPSHOT_DAYS = envint("KAMCRM_DAILY_SNAPSHOT_DAYS", 90)
+# Uploaded imports wait in the database for a worker that reads them whole; larger files
+# belong to the import commands, which stream.
+KAMCRM_IMPORT_MAX_BYTES = envint("KAMCRM_IMPORT_MAX_MB", 20) * 1024 * 1024
 KAMCRM_BASE_CURRENCY = os.environ.get("KAMCRM_BASE_CURRENCY", "USD").upper()
 if len(KAMCRM_BASE_CURRENCY) != 3 or not KAMCRM_BASE_CURRENCY.isalpha():
     raise ImproperlyConfigured(

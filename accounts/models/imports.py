@@ -33,6 +33,10 @@ class ImportJob(models.Model):
     # The file itself until it is imported: the database reaches every worker, a local
     # disk does not.
     content = models.TextField(blank=True)
+    # How the file is read: the encoding found at upload, the formats chosen or "auto".
+    encoding = models.CharField(max_length=20, default="utf-8")
+    decimal = models.CharField(max_length=4, default="auto")
+    date_format = models.CharField(max_length=10, default="auto")
     state = models.CharField(max_length=10, choices=ImportState, default=ImportState.QUEUED)
     report = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

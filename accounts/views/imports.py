@@ -1,12 +1,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
 
 from ..forms import ImportForm
-from ..import_jobs import check_header, job_progress, job_queue
-from ..imports import ACCOUNT_COLUMNS, REVENUE_COLUMNS, BadHeader
+from ..import_jobs import job_progress, job_queue, table_of
+from ..imports import ACCOUNT_COLUMNS, REVENUE_COLUMNS, BadHeader, FormatUnclear, decode
 from ..models import ImportJob
 
 
@@ -22,11 +21,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        text, encoding = decode(data["file"].read())
+        formats = {"decimal": data["decimal"], "date_format": data["date_format"]}
         try:
-            text = data["file"].read().decode("utf-8-sig")
-            check_header(data["kind"], text)
-        except UnicodeDecodeError:
-            form.add_error("file", _("The file is not UTF-8 text. Save it as CSV UTF-8."))
+            table_of(data["kind"], text, encoding=encoding, **formats)
+        except FormatUnclear as error:
+            form.add_error(error.setting, str(error))
         except BadHeader as error:
             form.add_error("file", str(error))
         else:
@@ -38,6 +38,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 language=get_language(),
                 file_name=data["file"].name[:255],
                 content=text,
+                encoding=encoding,
+                **formats,
             )
             return redirect("accounts:import_job", pk=job.pk)
     return render(

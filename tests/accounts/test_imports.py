@@ -66,7 +66,7 @@ def test_reimporting_the_same_files_changes_nothing(tmp_path, kam1, rates):
     assert list(RevenueLine.objects.order_by("pk").values_list("external_ref", "amount")) == before
     # Two identical lines without a reference are two lines, both kept, neither doubled.
     assert RevenueLine.objects.filter(account__external_id="CPL").count() == 2
-    assert "0 created, 3 updated" in out
+    assert "0 created, 0 updated, 3 unchanged" in out
 
 
 def test_a_changed_amount_updates_the_line(tmp_path, kam1, rates):
@@ -105,10 +105,10 @@ def test_the_report_names_each_line(tmp_path, kam1):
         call_command("import_accounts", write(tmp_path, "a.csv", bad), stderr=err)
 
     report = err.getvalue()
-    assert "line 5: parents go round in a circle" in report
-    assert "line 6: parents go round in a circle" in report
-    assert "line 7: external_id is empty" in report
-    assert "line 7: no active KAM called 'kam9'" in report
+    assert "line 5, parent_external_id: parents go round in a circle" in report
+    assert "line 6, parent_external_id: parents go round in a circle" in report
+    assert "line 7, external_id: is empty; every account needs its id" in report
+    assert "line 7, owner_username “kam9”: no active KAM has this username" in report
     assert not Account.objects.exists()
 
 
@@ -171,6 +171,7 @@ def upload(client, tasks_inline, django_capture_on_commit_callbacks):
 
     def post(name: str, text: str, **fields):
         data = {"kind": "accounts", "file": SimpleUploadedFile(name, text.encode()), **fields}
+        data = {"decimal": "auto", "date_format": "auto", **data}
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("accounts:import"), data)
         assert response.status_code == 302, response.context["form"].errors
@@ -186,7 +187,9 @@ def test_a_director_imports_for_their_team_only(client, director1, kam1, kam2, u
     refused = upload("a.csv", other_team)
     accepted = upload("a.csv", ACCOUNTS)
 
-    assert refused.context["report"]["errors"] == [[3, "kam2 is not in a team you lead"]]
+    assert refused.context["report"]["errors"] == [
+        [3, "owner_username", "“kam2”", "not in a team you lead"]
+    ]
     assert accepted.context["report"]["created"] == 3
     assert Account.objects.filter(owner=kam1).count() == 3
 
@@ -208,7 +211,7 @@ def test_revenue_uploads_report_their_progress_and_result(client, admin, kam1, u
 
     page = upload("r.csv", lines, kind="revenue")
 
-    assert "1 rows imported: 1 new, 0 updated." in page.content.decode()
+    assert "1 rows imported: 1 new, 0 updated, 0 unchanged." in page.content.decode()
     assert b'http-equiv="refresh"' not in page.content  # finished: no more reloading
     job = ImportJob.objects.get(file_name="r.csv")
     assert (job.state, job.content) == ("done", "")  # the file is not kept once imported
@@ -241,23 +244,37 @@ def test_a_missing_column_is_refused_at_upload(client, admin):
 
     response = client.post(
         reverse("accounts:import"),
-        {"kind": "revenue", "file": SimpleUploadedFile("r.csv", b"date,amount\n")},
+        {
+            "kind": "revenue",
+            "file": SimpleUploadedFile("r.csv", b"date,amount\n"),
+            "decimal": "auto",
+            "date_format": "auto",
+        },
     )
 
     assert response.context["form"].errors["file"] == [
-        "Missing columns: account_external_id, currency"
+        "Missing columns: account_external_id, currency. The header was read as: “date”, "
+        "“amount”. Read as UTF-8, columns separated by commas, decimal point, dates as "
+        "YYYY-MM-DD."
     ]
 
 
-def test_the_upload_page_refuses_a_file_that_is_not_utf8(client, admin):
+def test_an_upload_larger_than_the_limit_is_refused(client, admin, settings):
+    settings.KAMCRM_IMPORT_MAX_BYTES = 1024
     client.force_login(admin)
 
     response = client.post(
         reverse("accounts:import"),
-        {"kind": "accounts", "file": SimpleUploadedFile("a.csv", "name\n\xe9".encode("latin-1"))},
+        {
+            "kind": "accounts",
+            "file": SimpleUploadedFile("a.csv", ACCOUNTS.encode() * 20),
+            "decimal": "auto",
+            "date_format": "auto",
+        },
     )
 
-    assert "file" in response.context["form"].errors
+    assert "uploads take at most 1.0\xa0KB" in response.context["form"].errors["file"][0]
+    assert not ImportJob.objects.exists()
 
 
 def test_a_running_import_shows_how_far_it_has_got(client, admin):

@@ -1,14 +1,13 @@
 """Two people editing the same account, person or deal: the second save, made on top of the
 first, is refused with both versions in view and nothing overwritten."""
 
-import io
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from accounts.forms import AccountForm
-from accounts.imports import ACCOUNT_COLUMNS, import_accounts, read_csv
+from accounts.import_jobs import table_of
+from accounts.imports import import_accounts
 from accounts.models import Account, Stakeholder
 from kamcrm.versioning import StaleEdit
 from tests.factories import OpportunityFactory, StakeholderFactory
@@ -173,7 +172,8 @@ def test_an_edit_opened_before_an_import_is_refused(client, kam1, north_account)
     url = reverse("accounts:update", args=[north_account.pk])
     mine = opened(client, url, history="Met the new CFO.")
     csv = "external_id,name,parent_external_id,currency,potential\nSC-1,Renamed,,THB,5\n"
-    report = import_accounts(read_csv(io.StringIO(csv), ACCOUNT_COLUMNS), default_owner=kam1)
+    table = table_of("accounts", csv, encoding="utf-8", decimal="auto", date_format="auto")
+    report = import_accounts(table, default_owner=kam1)
     assert report.ok, report.errors
 
     assert client.post(url, mine).status_code == 409

@@ -1,34 +1,61 @@
-"""What the two import commands share: open the file, print the row report, fail on errors."""
+"""What the import commands share: open the file as what it is (encoding and delimiter
+detected, number and date formats given or detected), print the report, fail on errors."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.imports import BadHeader, ImportReport, read_csv
+from accounts.imports import AUTO, BadHeader, Columns, ImportReport, Table
+from accounts.imports.reading import DATE_FORMATS, detect_encoding
 
 
 class ImportCommand(BaseCommand):
-    columns: list[str] = []
+    columns: Columns
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="CSV file with a header row")
         parser.add_argument(
             "--dry-run", action="store_true", help="check every row and report; write nothing"
         )
+        parser.add_argument(
+            "--decimal",
+            choices=[AUTO, ".", ","],
+            default=AUTO,
+            help="decimal separator of the numbers (default: detected; refused when unclear)",
+        )
+        parser.add_argument(
+            "--date-format",
+            choices=[AUTO, *DATE_FORMATS],
+            default=AUTO,
+            help="how dates are written (default: detected; refused when unclear)",
+        )
 
-    def run_import(self, rows, **options) -> ImportReport:
+    def run_import(self, table: Table, **options) -> ImportReport:
         raise NotImplementedError
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, dry_run: bool, decimal: str, date_format: str, **options):
         try:
-            with file.open(newline="", encoding="utf-8-sig") as stream:
-                report = self.run_import(read_csv(stream, self.columns), dry_run=dry_run, **options)
+            with file.open("rb") as raw:
+                encoding = detect_encoding(iter(lambda: raw.read(1 << 20), b""))
+            table = Table(
+                lambda: file.open(newline="", encoding=encoding),
+                self.columns,
+                encoding=encoding,
+                decimal=decimal,
+                date_format=date_format,
+            )
+            report = self.run_import(table, dry_run=dry_run, **options)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         except BadHeader as error:
             raise CommandError(f"{file}: {error}") from None
-        for line, message in report.errors:
-            self.stderr.write(f"line {line}: {message}")
+        self.stderr.write(report.file_format)
+        for warning in report.warnings:
+            self.stderr.write(warning)
+        for line, column, value, message in report.errors:
+            where = f"line {line}" if line else "file"
+            cell = " ".join(part for part in (column, value) if part)
+            self.stderr.write(f"{where}, {cell}: {message}" if cell else f"{where}: {message}")
         if not report.ok:
             raise CommandError(
                 f"{len(report.errors)} problem(s) in {report.rows} rows; nothing was imported."
@@ -38,7 +65,8 @@ class ImportCommand(BaseCommand):
         else:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"{report.rows} rows: {report.created} created, {report.updated} updated."
+                    f"{report.rows} rows: {report.created} created, {report.updated} updated, "
+                    f"{report.unchanged} unchanged."
                 )
             )
 

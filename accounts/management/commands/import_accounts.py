@@ -8,8 +8,9 @@ from ._import import ImportCommand
 
 class Command(ImportCommand):
     help = (
-        "Import accounts from CSV: external_id, name, parent_external_id, currency, potential"
-        " and optionally owner_username. All rows are checked first; any bad row imports none."
+        "Import accounts from CSV: external_id, name, currency and optionally"
+        " parent_external_id, potential, owner_username, industry, country, employees, website,"
+        " account_type. All rows are checked first; any bad row imports none."
     )
     columns = ACCOUNT_COLUMNS
 
@@ -17,10 +18,10 @@ class Command(ImportCommand):
         super().add_arguments(parser)
         parser.add_argument("--owner", help="KAM who owns new accounts without owner_username")
 
-    def run_import(self, rows, *, dry_run, owner=None, **options):
+    def run_import(self, table, *, dry_run, owner=None, **options):
         default_owner = None
         if owner:
             default_owner = User.objects.filter(username=owner, role=Role.KAM).first()
             if default_owner is None:
                 raise CommandError(f"No KAM called {owner!r}.")
-        return import_accounts(rows, default_owner=default_owner, dry_run=dry_run)
+        return import_accounts(table, default_owner=default_owner, dry_run=dry_run)
