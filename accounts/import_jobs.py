@@ -1,12 +1,27 @@
 """Uploaded imports, run by a worker: the upload page checks the file and queues an
-ImportJob; the worker runs the same import as the commands, with the uploader's rights and
-language, and leaves the report on the job. Progress goes to the cache, which every web
-process reads, because the import's own transaction hides its writes until the end."""
+ImportJob; the worker claims it, runs the same import as the commands with the uploader's
+rights and language, and leaves the report on the job.
 
+A job is claimed with a conditional update (two deliveries of the task cannot both run
+it) and beats while it runs, from a thread with its own database connection, outside the
+import's transaction. A job whose beat stopped lost its worker (killed, out of memory):
+the import's transaction died with it, so nothing was written, and the sweep queues it
+once more or, after a second loss, fails it with the reason. Progress goes to the cache,
+which every web process reads, because the import's transaction hides its writes."""
+
+import contextlib
 import io
+import logging
+import threading
+from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, models
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from .imports import (
     ACCOUNT_COLUMNS,
@@ -19,8 +34,15 @@ from .imports import (
 )
 from .models import ImportJob, ImportKind, ImportState
 
+log = logging.getLogger(__name__)
 COLUMNS = {ImportKind.ACCOUNTS: ACCOUNT_COLUMNS, ImportKind.REVENUE: REVENUE_COLUMNS}
 SHOWN_PROBLEMS = 500
+HEARTBEAT_SECONDS = 5
+MAX_ATTEMPTS = 2
+
+
+class QueueUnavailable(Exception):
+    """The broker could not take the job; no job was left behind."""
 
 
 def table_of(kind: str, text: str, *, encoding: str, decimal: str, date_format: str) -> Table:
@@ -36,28 +58,69 @@ def table_of(kind: str, text: str, *, encoding: str, decimal: str, date_format: 
 
 
 def job_queue(**fields) -> ImportJob:
-    from .tasks import run_import  # the tasks module imports this one
-
+    """Stores the job and hands it to the broker; with the broker unreachable the job is
+    removed again and QueueUnavailable raised, so no job waits forever. Call it outside a
+    transaction: the worker must find the job committed."""
     job = ImportJob.objects.create(**fields)
-    run_import.delay_on_commit(job.pk)
+    try:
+        _publish(job.pk)
+    except QueueUnavailable:
+        job.delete()
+        raise
     return job
 
 
-def job_run(job_id: int) -> None:
-    """Safe to run twice (a task delivered again after a worker died): a finished job is
-    left alone, and the import itself is an idempotent upsert."""
-    job = ImportJob.objects.select_related("created_by", "default_owner").get(pk=job_id)
-    if job.finished:
+def _publish(job_id: int, queue: str | None = None) -> None:
+    from .tasks import run_import  # the tasks module imports this one
+
+    try:
+        # No retries: a user is waiting for the page, and says when to try again.
+        run_import.apply_async((job_id,), retry=False, queue=queue)
+    except (OperationalError, ConnectionError, TimeoutError) as error:
+        log.warning("import job %s not queued: %s", job_id, error)
+        raise QueueUnavailable from error
+
+
+def job_run(job_id: int, queue: str = "") -> None:
+    """Runs a queued job, or one whose worker died; does nothing for a job another worker
+    is running or that has finished (a task delivered twice). `queue`: where the task came
+    from, where a sweep sends it back."""
+    now = timezone.now()
+    claimed = (
+        ImportJob.objects.filter(pk=job_id)
+        .filter(models.Q(state=ImportState.QUEUED) | _abandoned(now))
+        .update(
+            state=ImportState.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=models.F("attempts") + 1,
+            queue=queue,
+        )
+    )
+    if not claimed:
         return
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING)
+    job = ImportJob.objects.select_related("created_by", "default_owner").get(pk=job_id)
+    beating = _Heartbeat(job.pk)
+    beating.start()
     try:
         with translation.override(job.language):
             report = _import(job)
-    except Exception:
-        ImportJob.objects.filter(pk=job.pk).update(
-            state=ImportState.FAILED, finished_at=timezone.now()
+    except SoftTimeLimitExceeded:
+        minutes = settings.KAMCRM_IMPORT_TIME_LIMIT // 60
+        _fail(
+            job.pk,
+            _(
+                "The import took longer than %(minutes)d minutes and was stopped; nothing "
+                "was imported. Split the file, or ask an admin to run the import command."
+            )
+            % {"minutes": minutes},
         )
+        return
+    except Exception:
+        _fail(job.pk, _("The import stopped with an error; nothing was imported."))
         raise
+    finally:
+        beating.stop()
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.DONE,
         report=report.as_dict(keep=SHOWN_PROBLEMS),  # a file of bad rows stays a small row
@@ -65,6 +128,87 @@ def job_run(job_id: int) -> None:
         finished_at=timezone.now(),
     )
     cache.delete(progress_key(job.pk))
+
+
+def sweep_abandoned(job_ids: list[int] | None = None) -> int:
+    """Jobs whose worker died: queued once more, or failed after MAX_ATTEMPTS. Run every
+    minute by beat, and by the job page for its own job."""
+    now = timezone.now()
+    jobs = ImportJob.objects.filter(_abandoned(now))
+    if job_ids is not None:
+        jobs = jobs.filter(pk__in=job_ids)
+    swept = 0
+    for job in jobs.only("pk", "attempts", "heartbeat_at", "queue"):
+        if job.attempts >= MAX_ATTEMPTS:
+            lost = _fail(
+                job.pk,
+                _(
+                    "The worker running this import stopped twice before it finished (it "
+                    "may have run out of memory); nothing was imported. Split the file into "
+                    "smaller ones, or ask an admin to run the import command."
+                ),
+                expected_heartbeat=job.heartbeat_at,
+            )
+        else:
+            lost = (
+                ImportJob.objects.filter(pk=job.pk, heartbeat_at=job.heartbeat_at)
+                .exclude(state=ImportState.DONE)
+                .update(state=ImportState.QUEUED, heartbeat_at=now)
+            )
+            if lost:
+                # Still queued if the broker is down: the next sweep tries again.
+                with contextlib.suppress(QueueUnavailable):
+                    _publish(job.pk, queue=job.queue or None)
+        swept += lost
+    return swept
+
+
+def _abandoned(now) -> models.Q:
+    stale = now - timedelta(seconds=settings.KAMCRM_IMPORT_ABANDONED_SECONDS)
+    queued_stale = now - timedelta(seconds=settings.KAMCRM_IMPORT_ABANDONED_SECONDS * 10)
+    return models.Q(state=ImportState.RUNNING, heartbeat_at__lt=stale) | models.Q(
+        # Queued, but the broker lost it (it was down when the sweep re-queued it).
+        state=ImportState.QUEUED,
+        attempts__gt=0,
+        heartbeat_at__lt=queued_stale,
+    )
+
+
+def _fail(job_id: int, reason: str, expected_heartbeat=None) -> int:
+    jobs = ImportJob.objects.filter(pk=job_id).exclude(state=ImportState.DONE)
+    if expected_heartbeat is not None:
+        jobs = jobs.filter(heartbeat_at=expected_heartbeat)
+    return jobs.update(
+        state=ImportState.FAILED, failure=str(reason), content="", finished_at=timezone.now()
+    )
+
+
+class _Heartbeat:
+    """Moves the job's heartbeat every few seconds from its own thread, and so its own
+    database connection, which the import's transaction does not hold back."""
+
+    def __init__(self, job_id: int):
+        self.job_id, self.stopped = job_id, threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+
+    def start(self) -> None:
+        if connection.vendor == "sqlite":
+            return  # one writer at a time: the beat would wait for the import to end
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                ImportJob.objects.filter(pk=self.job_id, state=ImportState.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connection.close()
 
 
 def _import(job: ImportJob) -> ImportReport:
@@ -97,4 +241,8 @@ def progress_key(job_id: int) -> str:
 
 
 def job_progress(job: ImportJob) -> str:
-    return cache.get(progress_key(job.pk), "")
+    try:
+        return cache.get(progress_key(job.pk), "")
+    except Exception:  # the cache is only for progress; the page serves without it
+        log.warning("import progress unavailable for job %s", job.pk, exc_info=True)
+        return ""

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from .import_jobs import job_run
+from .import_jobs import job_run, sweep_abandoned
 from .snapshots import prune_snapshots
 from .tiering import tiers_recompute
 
@@ -19,7 +19,18 @@ def recompute_tiers(as_of: str | None = None) -> dict:
     return {"as_of": result.as_of.isoformat(), "accounts": result.accounts, "pruned": len(pruned)}
 
 
-@shared_task
-def run_import(job_id: int) -> None:
+@shared_task(
+    bind=True,
+    ignore_result=True,  # the job row is the result; the page never waits on the task
+    soft_time_limit=settings.KAMCRM_IMPORT_TIME_LIMIT,
+    time_limit=settings.KAMCRM_IMPORT_TIME_LIMIT + 60,
+)
+def run_import(self, job_id: int) -> None:
     """An uploaded CSV, imported on the worker (accounts/import_jobs.py)."""
-    job_run(job_id)
+    job_run(job_id, queue=(self.request.delivery_info or {}).get("routing_key") or "")
+
+
+@shared_task
+def sweep_imports() -> int:
+    """Uploads whose worker died: queued again, or failed with the reason."""
+    return sweep_abandoned()

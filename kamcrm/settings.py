@@ -205,6 +205,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that queues a task answers quickly when the broker is down, rather than
+# retrying the connection while the user waits.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "max_retries": 1}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "recompute-tiers-nightly": {
@@ -214,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-dashboard-figures-nightly": {
         "task": "dashboards.tasks.refresh_figures",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "sweep-abandoned-imports": {
+        "task": "accounts.tasks.sweep_imports",
+        "schedule": crontab(),  # every minute: a lost upload is re-queued within minutes
     },
     "send-plan-reminders-daily": {
         "task": "plans.tasks.send_plan_reminders",
@@ -239,6 +247,10 @@ KAMCRM_DAILY_SNAPSHOT_DAYS = envint("KAMCRM_DAILY_SNAPSHOT_DAYS", 90)
 # Uploaded imports wait in the database for a worker that reads them whole; larger files
 # belong to the import commands, which stream.
 KAMCRM_IMPORT_MAX_BYTES = envint("KAMCRM_IMPORT_MAX_MB", 20) * 1024 * 1024
+# An uploaded import running longer than this is stopped (nothing is imported).
+KAMCRM_IMPORT_TIME_LIMIT = envint("KAMCRM_IMPORT_TIME_LIMIT", 30 * 60)
+# A running import whose worker has not beaten for this long lost its worker.
+KAMCRM_IMPORT_ABANDONED_SECONDS = envint("KAMCRM_IMPORT_ABANDONED_SECONDS", 60)
 KAMCRM_BASE_CURRENCY = os.environ.get("KAMCRM_BASE_CURRENCY", "USD").upper()
 if len(KAMCRM_BASE_CURRENCY) != 3 or not KAMCRM_BASE_CURRENCY.isalpha():
     raise ImproperlyConfigured(

@@ -39,24 +39,41 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def worker_queue():
-    """A real Celery worker process on Redis, consuming a queue of its own and using the
-    test database (tasks that touch the database need a transactional test on PostgreSQL)."""
+def start_worker():
+    """Starts real Celery worker processes on Redis, each consuming a queue of its own (or
+    the one given) and using the test database (tasks that touch the database need a
+    transactional test on PostgreSQL); (queue, process) each. All stop after the test."""
     if not os.environ.get("REDIS_URL"):
         skip_or_fail("REDIS_URL is not set: no broker to run a real worker against")
-    queue = f"test-{uuid.uuid4().hex}"
-    env = {**os.environ}
-    if database_url := _database_url():
-        env["DATABASE_URL"] = database_url
-    command = [sys.executable, "-m", "celery", "-A", "kamcrm", "worker", "--pool", "solo"]
-    command += ["--queues", queue, "--without-gossip", "--without-mingle", "--loglevel", "INFO"]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    yield queue
-    process.terminate()
-    output, _ = process.communicate(timeout=30)
-    print(output)
+    started = []
+
+    def start(queue: str = "") -> tuple[str, subprocess.Popen]:
+        queue = queue or f"test-{uuid.uuid4().hex}"
+        env = {**os.environ}
+        if database_url := _database_url():
+            env["DATABASE_URL"] = database_url
+        command = [sys.executable, "-m", "celery", "-A", "kamcrm", "worker", "--pool", "solo"]
+        command += ["--queues", queue, "--without-gossip", "--without-mingle"]
+        command += ["--loglevel", "INFO"]
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        started.append(process)
+        return queue, process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+        output, _ = process.communicate(timeout=30)
+        print(output)
+
+
+@pytest.fixture
+def worker_queue(start_worker):
+    """The queue of one real worker (start_worker)."""
+    queue, _ = start_worker()
+    return queue
 
 
 @pytest.fixture

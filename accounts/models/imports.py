@@ -39,11 +39,21 @@ class ImportJob(models.Model):
     date_format = models.CharField(max_length=10, default="auto")
     state = models.CharField(max_length=10, choices=ImportState, default=ImportState.QUEUED)
     report = models.JSONField(null=True, blank=True)
+    # Why a failed job failed, in words for the uploader.
+    failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Moved on every few seconds by the running worker (accounts.import_jobs): a job whose
+    # heartbeat stopped lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The broker queue the job was taken from, where a re-queued job goes back to.
+    queue = models.CharField(max_length=100, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="import_job_state_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.file_name}"
