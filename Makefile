@@ -31,6 +31,7 @@ fmt: install
 bench: install
 	$(BIN)/python bench/tiering.py $(BENCH_ARGS)
 	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)
+	$(BIN)/python bench/imports.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 

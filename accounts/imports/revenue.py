@@ -1,11 +1,15 @@
-"""Revenue lines, upserted by (account, external_ref): set-based, in chunks. A file
-without references is still idempotent: a line's content is its identity."""
+"""Revenue lines, upserted by (account, external_ref). One streaming pass: each row is
+checked and, while the file is clean, written in chunks to a temporary staging table
+(COPY on PostgreSQL); then SQL finds references given twice and upserts every line in
+one statement. Memory stays flat whatever the file's length, and a file with any bad row
+rolls back, leaving nothing. A file without references is still idempotent: a line's
+content is its identity."""
 
 import hashlib
 from collections import Counter
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from kamcrm.models import User
@@ -23,6 +27,12 @@ REVENUE_COLUMNS = Columns(
 )
 CHUNK = 5000
 Progress = Callable[[str], None]
+STAGE = "import_revenue_stage"
+STAGED = ["line", "account_id", "external_ref", "date", "amount", "currency_id", "product_id"]
+
+
+class _Rollback(Exception):
+    """Undoes the staging (and for a dry run, everything) once the report is made."""
 
 
 def import_revenue(
@@ -38,45 +48,59 @@ def import_revenue(
             _("These columns are not revenue line fields and were not imported: %(columns)s")
             % {"columns": ", ".join(table.unknown)}
         )
-    currencies = {c.code: c for c in Currency.objects.all()}
-    products = dict(ProductLine.objects.values_list("name", "pk"))
-    scope = Account.objects.all() if by is None else Account.objects.editable_by(by)
-    # One query, even for 100,000 accounts: cheaper than asking per row.
-    accounts = dict(scope.exclude(external_id="").values_list("external_id", "pk"))
-    occurrences: Counter[bytes] = Counter()
-    seen_refs: dict[tuple[int, str], int] = {}
-    parsed: list[tuple] = []
-    number, day_of = table.format.number, table.format.date
-    for line, row, problem in table.rows():
-        report.rows += 1
-        if problem:
-            report.error(line, problem)
-            continue
+    try:
+        with transaction.atomic():
+            _stage(table, _LineReader(by), report, progress)
+            _report_repeated_refs(report)
+            if not report.ok or dry_run:
+                raise _Rollback
+            report.created, report.updated = _upsert()
+            portfolio_changed.send(sender=RevenueLine, owner_ids=None)
+            _drop_stage()
+    except _Rollback:
+        pass
+    return report
+
+
+class _LineReader:
+    """One row's cells as a staged line, each checked by the model field's own rules."""
+
+    def __init__(self, by: User | None):
+        self.currencies = {c.code: c for c in Currency.objects.all()}
+        self.products = dict(ProductLine.objects.values_list("name", "pk"))
+        scope = Account.objects.all() if by is None else Account.objects.editable_by(by)
+        # One query, even for 100,000 accounts: cheaper than asking per row.
+        self.accounts = dict(scope.exclude(external_id="").values_list("external_id", "pk"))
+        # Lines without a reference: how often each content was met, by a digest of it (a
+        # small key per distinct line, not the line).
+        self.occurrences: Counter[bytes] = Counter()
+
+    def read(self, table: Table, line: int, row: dict[str, str], report: ImportReport):
         errors = len(report.errors)
 
         def bad(column: str, message) -> None:
-            report.error(line, message, column, row.get(column, ""))  # noqa: B023
+            report.error(line, message, column, row.get(column, ""))
 
-        account_id = accounts.get(row.get("account_external_id", ""))
+        account_id = self.accounts.get(row.get("account_external_id", ""))
         if account_id is None:
             bad("account_external_id", _("no account with this id that you may change"))
         day = amount = None
         try:
-            day = day_of(row.get("date", ""))
+            day = table.format.date(row.get("date", ""))
         except ValueError as error:
             bad("date", str(error))
-        currency = currencies.get(row.get("currency", "").upper())
+        currency = self.currencies.get(row.get("currency", "").upper())
         if currency is None:
             bad("currency", _("unknown currency; use a 3-letter code set up under Settings"))
         elif currency.rate_to_base is None:
             bad("currency", _("has no exchange rate yet; an admin sets it under Settings"))
         else:
             try:
-                amount = _amount(number(row.get("amount", "")), currency)
+                amount = _amount(table.format.number(row.get("amount", "")), currency)
             except (BadValue, ValueError) as error:
                 bad("amount", str(error))
         product = row.get("product_line", "")
-        if product and product not in products:
+        if product and product not in self.products:
             bad(
                 "product_line",
                 _("unknown product line; an admin adds it under Settings → Product lines first"),
@@ -87,58 +111,109 @@ def import_revenue(
         except BadValue as error:
             bad("external_ref", str(error))
         if len(report.errors) > errors:
-            continue
+            return None
         if not ref:
             key = (account_id, day, amount, currency.code, product)
-            # Counted by a digest of the content: a small key per line, not the line.
-            digest = hashlib.sha1(repr(key).encode()).digest()
-            occurrences[digest] += 1
-            n = occurrences[digest]
-            # The same reference an earlier release gave this line, so re-imports match.
-            ref = f"auto-{hashlib.sha1(repr((key, n)).encode()).hexdigest()[:32]}"
-        if (account_id, ref) in seen_refs:
-            bad(
-                "external_ref",
-                _("already on line %(line)d for this account")
-                % {"line": seen_refs[(account_id, ref)]},
-            )
-            continue
-        seen_refs[(account_id, ref)] = line
-        parsed.append((account_id, ref, day, amount, currency.code, products.get(product)))
+            digest = hashlib.blake2b(repr(key).encode(), digest_size=12).digest()
+            self.occurrences[digest] += 1
+            # The reference earlier releases gave this line, so re-imports match it.
+            seen = (key, self.occurrences[digest])
+            ref = f"auto-{hashlib.sha1(repr(seen).encode()).hexdigest()[:32]}"
+        return (line, account_id, ref, day, amount, currency.code, self.products.get(product))
+
+
+def _stage(table: Table, reader: _LineReader, report: ImportReport, progress) -> None:
+    _create_stage()
+    chunk: list[tuple] = []
+    for line, row, problem in table.rows():
+        report.rows += 1
+        if problem:
+            report.error(line, problem)
+        elif (staged := reader.read(table, line, row, report)) is not None:
+            # Good rows are staged even after a bad one, so references given twice are
+            # reported too; the staging is rolled back.
+            chunk.append(staged)
+        if len(chunk) >= CHUNK:
+            _write_stage(chunk)
+            chunk = []
         if progress and report.rows % 100_000 == 0:
             progress(_("checked %(rows)d rows") % {"rows": report.rows})
-    if not report.ok or dry_run:
-        return report
-    with transaction.atomic():
-        stored = RevenueLine.objects.count()
-        for start in range(0, len(parsed), CHUNK):
-            RevenueLine.objects.bulk_create(
-                [
-                    RevenueLine(
-                        account_id=account_id,
-                        external_ref=ref,
-                        date=day,
-                        amount=amount,
-                        currency_id=code,
-                        product_line_id=product_id,
-                    )
-                    for account_id, ref, day, amount, code, product_id in parsed[
-                        start : start + CHUNK
-                    ]
-                ],
-                update_conflicts=True,
-                unique_fields=["account", "external_ref"],
-                update_fields=["date", "amount", "currency", "product_line"],
+    _write_stage(chunk)
+
+
+def _create_stage() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE {STAGE} (
+                line integer, account_id bigint, external_ref varchar(64), date date,
+                amount numeric(18, 2), currency_id varchar(3), product_id bigint)"""
+        )
+
+
+def _drop_stage() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {STAGE}")
+
+
+def _write_stage(rows: list[tuple]) -> None:
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(STAGED)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(STAGED))
+            cursor.executemany(
+                f"INSERT INTO {STAGE} ({', '.join(STAGED)}) VALUES ({marks})",
+                [(*row[:4], str(row[4]), *row[5:]) for row in rows],
             )
-            if progress:
-                progress(
-                    _("imported %(done)d of %(total)d lines")
-                    % {"done": min(start + CHUNK, len(parsed)), "total": len(parsed)}
-                )
-        report.created = RevenueLine.objects.count() - stored
-        portfolio_changed.send(sender=RevenueLine, owner_ids=None)
-    report.updated = len(parsed) - report.created
-    return report
+
+
+def _report_repeated_refs(report: ImportReport) -> None:
+    """A reference given twice for one account: the later lines, each with the first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT line, external_ref, first_line FROM (
+                    SELECT line, external_ref, MIN(line) OVER (
+                        PARTITION BY account_id, external_ref) AS first_line
+                    FROM {STAGE}) AS lines
+                WHERE line > first_line ORDER BY line LIMIT 1000"""
+        )
+        for line, ref, first in cursor.fetchall():
+            report.error(
+                line,
+                _("already on line %(line)d for this account") % {"line": first},
+                "external_ref",
+                ref,
+            )
+
+
+def _upsert() -> tuple[int, int]:
+    """(created, updated): every staged line in one statement."""
+    target = RevenueLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {STAGE}")
+        staged = cursor.fetchone()[0]
+        cursor.execute(
+            f"""SELECT COUNT(*) FROM {STAGE} s JOIN {target} r
+                ON r.account_id = s.account_id AND r.external_ref = s.external_ref"""
+        )
+        updated = cursor.fetchone()[0]
+        # "WHERE true" lets SQLite tell the SELECT's end from the upsert clause.
+        cursor.execute(
+            f"""INSERT INTO {target}
+                    (account_id, external_ref, date, amount, currency_id, product_line_id)
+                SELECT account_id, external_ref, date, amount, currency_id, product_id
+                FROM {STAGE} WHERE true
+                ON CONFLICT (account_id, external_ref) DO UPDATE SET
+                    date = excluded.date, amount = excluded.amount,
+                    currency_id = excluded.currency_id,
+                    product_line_id = excluded.product_line_id"""
+        )
+    return staged - updated, updated
 
 
 def _amount(value, currency: Currency):
