@@ -70,6 +70,16 @@ def job_queue(**fields) -> ImportJob:
     return job
 
 
+def job_import_now(dry_run: ImportJob, by) -> ImportJob:
+    """The file of a clean dry run, queued again to be imported; the dry run lets go of
+    its copy. QueueUnavailable as for job_queue."""
+    fields = ["kind", "default_owner", "language", "file_name", "content", "encoding"]
+    fields += ["decimal", "date_format"]
+    job = job_queue(created_by=by, dry_run=False, **{f: getattr(dry_run, f) for f in fields})
+    ImportJob.objects.filter(pk=dry_run.pk).update(content="")
+    return job
+
+
 def _publish(job_id: int, queue: str | None = None) -> None:
     from .tasks import run_import  # the tasks module imports this one
 
@@ -124,7 +134,9 @@ def job_run(job_id: int, queue: str = "") -> None:
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportState.DONE,
         report=report.as_dict(keep=SHOWN_PROBLEMS),  # a file of bad rows stays a small row
-        content="",  # imported or refused: the rows live in the tables, or nowhere
+        # Imported or refused, the rows live in the tables or nowhere; a clean dry run
+        # keeps the file for "Import now".
+        content=job.content if job.dry_run and report.ok else "",
         finished_at=timezone.now(),
     )
     cache.delete(progress_key(job.pk))

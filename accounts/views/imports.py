@@ -1,13 +1,25 @@
-from django.http import HttpRequest, HttpResponse
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from ..forms import ImportForm
-from ..import_jobs import QueueUnavailable, job_progress, job_queue, sweep_abandoned, table_of
+from ..import_jobs import (
+    QueueUnavailable,
+    job_import_now,
+    job_progress,
+    job_queue,
+    sweep_abandoned,
+    table_of,
+)
 from ..imports import ACCOUNT_COLUMNS, REVENUE_COLUMNS, BadHeader, FormatUnclear, decode
-from ..models import ImportJob
+from ..models import ImportJob, ImportKind, ImportState
 
 
 def _jobs_of(user):
@@ -72,8 +84,86 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(jobs, pk=pk)
     if not job.finished and sweep_abandoned([job.pk]):
         job = jobs.get(pk=pk)  # its worker died: queued again, or failed with the reason
+    can_import_now = (
+        job.dry_run
+        and job.state == ImportState.DONE
+        and job.report["ok"]
+        and _jobs_of(request.user).filter(pk=pk).exclude(content="").exists()
+    )
     return render(
         request,
         "accounts/import_job.html",
-        {"job": job, "report": job.report, "progress": job_progress(job)},
+        {
+            "job": job,
+            "report": job.report,
+            "progress": job_progress(job),
+            "can_import_now": can_import_now,
+        },
     )
+
+
+@require_POST
+@permission_required("accounts.import_data", raise_exception=True)
+def import_now(request: HttpRequest, pk: int) -> HttpResponse:
+    """Imports the file a clean dry run checked, without uploading it again."""
+    dry_run = get_object_or_404(
+        _jobs_of(request.user).filter(dry_run=True, state=ImportState.DONE).exclude(content=""),
+        pk=pk,
+    )
+    if not dry_run.report.get("ok"):
+        raise Http404
+    try:
+        job = job_import_now(dry_run, request.user)
+    except QueueUnavailable:
+        messages.error(
+            request,
+            _("The import queue cannot be reached just now. Try again in a few minutes."),
+        )
+        return redirect("accounts:import_job", pk=pk)
+    return redirect("accounts:import_job", pk=job.pk)
+
+
+@permission_required("accounts.import_data", raise_exception=True)
+def import_history(request: HttpRequest) -> HttpResponse:
+    """Past imports: who, when, what, and how each ended."""
+    jobs = _jobs_of(request.user).defer("content").select_related("created_by")
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    return render(request, "accounts/import_history.html", {"page_obj": page})
+
+
+TEMPLATES = {
+    ImportKind.ACCOUNTS: [
+        ("external_id", "SCG"),
+        ("name", "Siam Cement Group"),
+        ("currency", "THB"),
+        ("parent_external_id", ""),
+        ("potential", "900000000.00"),
+        ("owner_username", ""),
+        ("industry", "Building materials"),
+        ("country", "Thailand"),
+        ("employees", "54000"),
+        ("website", "https://www.scg.com"),
+        ("account_type", "breadwinner"),
+    ],
+    ImportKind.REVENUE: [
+        ("account_external_id", "SCG"),
+        ("date", "2026-01-15"),
+        ("amount", "1000000.50"),
+        ("currency", "THB"),
+        ("external_ref", "INV-2026-0001"),
+        ("product_line", ""),
+    ],
+}
+
+
+@permission_required("accounts.import_data", raise_exception=True)
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """A file to fill in: every column the import takes, and one example row."""
+    if kind not in TEMPLATES:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kamcrm-{kind}-template.csv"'
+    writer = csv.writer(response)
+    writer.writerow([column for column, _example in TEMPLATES[kind]])
+    writer.writerow([example for _column, example in TEMPLATES[kind]])
+    return response

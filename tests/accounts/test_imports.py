@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.import_jobs import progress_key
+from accounts.imports import ACCOUNT_COLUMNS, REVENUE_COLUMNS
 from accounts.models import Account, Currency, ImportJob, RevenueLine
 from accounts.tasks import run_import
 from tests.needs import needs_postgresql
@@ -201,7 +202,7 @@ def test_the_upload_page_offers_a_dry_run(client, admin, kam1, upload):
     page = upload("a.csv", ACCOUNTS, dry_run="on")
 
     assert page.context["report"]["ok"]
-    assert "All 3 rows are valid" in page.content.decode()
+    assert "All 3 rows are valid; nothing was written." in page.content.decode()
     assert not Account.objects.exists()
 
 
@@ -328,3 +329,52 @@ def test_a_file_of_bad_rows_keeps_the_first_problems_and_counts_them_all(client,
     html = page.content.decode()
     assert f"{report['problems']} problems in 700 rows: nothing was imported." in html
     assert "Only the first 500 problems are listed." in html
+
+
+def test_import_now_after_a_clean_dry_run_imports_the_same_file(client, admin, kam1, upload):
+    client.force_login(admin)
+    checked = upload("a.csv", ACCOUNTS, dry_run="on")
+    assert "Import now" in checked.content.decode()
+    assert not Account.objects.exists()
+
+    response = client.post(reverse("accounts:import_now", args=[checked.context["job"].pk]))
+    page = client.get(response["Location"])
+
+    assert page.context["report"]["created"] == 3
+    assert Account.objects.filter(owner=kam1).count() == 3
+    assert ImportJob.objects.get(pk=checked.context["job"].pk).content == ""  # let go
+
+
+def test_a_dry_run_with_problems_offers_no_import_now(client, admin, upload):
+    client.force_login(admin)
+    checked = upload("bad.csv", "external_id,name,currency\n,Nameless,THB\n", dry_run="on")
+
+    assert "Import now" not in checked.content.decode()
+    response = client.post(reverse("accounts:import_now", args=[checked.context["job"].pk]))
+    assert response.status_code == 404
+
+
+def test_past_imports_list_who_when_and_the_outcome(client, admin, director1, kam1, upload):
+    client.force_login(director1)
+    upload("mine.csv", ACCOUNTS)
+    ImportJob.objects.create(
+        kind="accounts", created_by=admin, language="en", file_name="theirs.csv"
+    )
+
+    page = client.get(reverse("accounts:import_history")).content.decode()
+
+    assert "mine.csv" in page
+    assert "3 rows: 3 new, 0 updated" in page
+    assert "theirs.csv" not in page  # an admin's upload is not a director's to see
+
+
+@pytest.mark.parametrize("kind", ["accounts", "revenue"])
+def test_a_template_names_every_column_the_import_takes(client, admin, kind):
+    client.force_login(admin)
+
+    template = client.get(reverse("accounts:import_template", args=[kind]))
+
+    header = template.content.decode().splitlines()[0].split(",")
+    columns = ACCOUNT_COLUMNS if kind == "accounts" else REVENUE_COLUMNS
+    assert set(header) == set(columns.known)
+    assert client.get(reverse("accounts:import_template", args=["nope"])).status_code == 404
