@@ -28,12 +28,18 @@ def _shared_with(user) -> models.Q:
     return models.Q(pk__in=AccountTeamMember.objects.filter(user=user).values("account_id"))
 
 
-# The database's refusal of a loop in a group (migration 0011) carries this text.
+# The database's refusal of a loop in a group (migration 0011) or in reporting lines
+# (0015) carries this text.
 GROUP_CYCLE = "account_group_cycle"
+REPORTING_CYCLE = "stakeholder_reporting_cycle"
 
 
 def is_group_cycle(error: Exception) -> bool:
     return GROUP_CYCLE in str(error)
+
+
+def is_reporting_cycle(error: Exception) -> bool:
+    return REPORTING_CYCLE in str(error)
 
 
 def loops_back(obj, attr: str) -> bool:

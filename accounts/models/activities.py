@@ -20,6 +20,8 @@ class ActivityKind(models.TextChoices):
 
 class Activity(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="activities")
+    # The source system's id, for imports; unique within the account when given.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind)
     date = models.DateField(_("date"))
     stakeholders = models.ManyToManyField(
@@ -41,6 +43,13 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         indexes = [models.Index(fields=["account", "date"], name="activity_account_date_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="activity_external_id_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"

@@ -58,6 +58,8 @@ class Opportunity(Versioned):
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="opportunities", verbose_name=_("account")
     )
+    # The source system's id, for imports; unique within the account when given.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
     name = models.CharField(_("name"), max_length=200)
     stage = models.ForeignKey(
         OpportunityStage, on_delete=models.PROTECT, related_name="+", verbose_name=_("stage")
@@ -104,6 +106,11 @@ class Opportunity(Versioned):
             models.Index(fields=["account", "expected_close"], name="opportunity_account_idx")
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["account", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="opportunity_external_id_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(probability__range=(0, 100)),
                 name="opportunity_probability_percent",

@@ -43,6 +43,8 @@ class Stakeholder(Versioned):
     """A person at the customer, placed in its org chart and scored as 004's ECM does."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="stakeholders")
+    # The source system's id, for imports; unique within the account when given.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
@@ -116,6 +118,11 @@ class Stakeholder(Versioned):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["account", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="stakeholder_external_id_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(relationship_closeness__range=(1, 5))
                 & models.Q(solution_acceptance__range=(1, 5))

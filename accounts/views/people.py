@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,6 +8,7 @@ from kamcrm.versioning import StaleEdit
 
 from ..forms import InfluenceLinkForm, StakeholderForm, StakeholderFormSet
 from ..models import Stakeholder
+from ..models.accounts import is_reporting_cycle
 from . import edit_child, editable_account
 
 
@@ -43,6 +44,18 @@ def stakeholders_bulk_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request.POST, instance=account, form_kwargs={"account": account}
             )
             formset.is_valid()
+        except IntegrityError as error:
+            if not is_reporting_cycle(error):
+                raise
+            # Each row was checked alone; together they close a loop. Nothing was saved.
+            formset._non_form_errors = formset.error_class(
+                [
+                    _(
+                        "These reporting lines go round in a circle; nobody can report to "
+                        "someone below them."
+                    )
+                ]
+            )
         else:
             messages.success(request, _("The stakeholders were saved."))
             return redirect("accounts:detail", pk=account.pk)

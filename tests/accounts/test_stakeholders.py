@@ -152,3 +152,28 @@ def test_the_bulk_editor_reads_the_reporting_choices_once(
     offered = [str(value) for value, _ in first.fields["reports_to"].choices if value != ""]
     assert str(first.instance.pk) not in offered  # no one reports to themselves
     assert len(offered) == 19
+
+
+def test_the_bulk_editor_refuses_reporting_lines_that_close_a_loop(client, kam1, north_account):
+    """Each row alone is fine (A under B, B under A); together they loop: the database
+    refuses, the page says so, and nobody's boss changes."""
+    a = StakeholderFactory(account=north_account, name="A")
+    b = StakeholderFactory(account=north_account, name="B")
+    client.force_login(kam1)
+    prefix = "stakeholders"
+    data = {
+        f"{prefix}-TOTAL_FORMS": "2",
+        f"{prefix}-INITIAL_FORMS": "2",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, (existing, boss) in enumerate([(a, b), (b, a)]):
+        row = person(name=existing.name, reports_to=boss.pk)
+        row["id"], row["version"] = existing.pk, existing.version
+        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+
+    response = client.post(reverse("accounts:stakeholders", args=[north_account.pk]), data)
+
+    assert response.status_code == 200
+    assert "go round in a circle" in response.content.decode()
+    assert list(north_account.stakeholders.values_list("reports_to", flat=True)) == [None, None]
