@@ -10,6 +10,7 @@ from kamcrm.forms import sharing_choices, style_widgets
 from kamcrm.models import Role, User
 from kamcrm.versioning import VersionedForm
 
+from .imports.kinds import TYPES
 from .imports.reading import AUTO, DATE_CHOICES, DECIMAL_CHOICES
 from .models import (
     Account,
@@ -20,6 +21,7 @@ from .models import (
     BuyingCentreMember,
     Commitment,
     Competitor,
+    ImportKind,
     InfluenceLink,
     Opportunity,
     ProductLine,
@@ -361,13 +363,8 @@ BuyingCentreMemberFormSet = forms.inlineformset_factory(
 
 
 class ImportForm(forms.Form):
-    ACCOUNTS, REVENUE = "accounts", "revenue"
-
     kind = forms.ChoiceField(
-        label=_("What the file holds"),
-        choices=[(ACCOUNTS, _("Accounts")), (REVENUE, _("Revenue lines"))],
-        widget=forms.RadioSelect,
-        initial=ACCOUNTS,
+        label=_("What the file holds"), choices=ImportKind.choices, initial=ImportKind.ACCOUNTS
     )
     file = forms.FileField(
         label=_("CSV file with a header row"),
@@ -390,6 +387,10 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["default_owner"].queryset = assignable_owners(user)
+        if not user.is_admin:  # our own people are the admins' to import
+            self.fields["kind"].choices = [
+                (kind, label) for kind, label in ImportKind.choices if not TYPES[kind].admins_only
+            ]
 
     def clean_file(self):
         file = self.cleaned_data["file"]

@@ -23,19 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
-from .imports import (
-    ACCOUNT_COLUMNS,
-    REVENUE_COLUMNS,
-    BadHeader,
-    ImportReport,
-    Table,
-    import_accounts,
-    import_revenue,
-)
-from .models import ImportJob, ImportKind, ImportState
+from .imports import BadHeader, ImportReport, Table
+from .imports.kinds import TYPES, Options
+from .models import ImportJob, ImportState
 
 log = logging.getLogger(__name__)
-COLUMNS = {ImportKind.ACCOUNTS: ACCOUNT_COLUMNS, ImportKind.REVENUE: REVENUE_COLUMNS}
 SHOWN_PROBLEMS = 500
 HEARTBEAT_SECONDS = 5
 MAX_ATTEMPTS = 2
@@ -50,7 +42,7 @@ def table_of(kind: str, text: str, *, encoding: str, decimal: str, date_format: 
     than after the file has waited for a worker."""
     return Table(
         lambda: io.StringIO(text, newline=""),
-        COLUMNS[kind],
+        TYPES[kind].columns,
         encoding=encoding,
         decimal=decimal,
         date_format=date_format,
@@ -236,16 +228,13 @@ def _import(job: ImportJob) -> ImportReport:
         report = ImportReport(dry_run=job.dry_run)
         report.error(1, str(error))
         return report
-    if job.kind == ImportKind.ACCOUNTS:
-        return import_accounts(
-            table, by=job.created_by, default_owner=job.default_owner, dry_run=job.dry_run
-        )
-    return import_revenue(
-        table,
+    options = Options(
         by=job.created_by,
+        default_owner=job.default_owner,
         dry_run=job.dry_run,
         progress=lambda message: cache.set(progress_key(job.pk), message, 24 * 3600),
     )
+    return TYPES[job.kind].run(table, options)
 
 
 def progress_key(job_id: int) -> str:

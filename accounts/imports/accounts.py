@@ -2,7 +2,6 @@
 children in the file; a row that changes nothing is left alone (no new version, so
 nobody's open form goes stale for nothing)."""
 
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kamcrm.models import Role, User
@@ -11,7 +10,7 @@ from ..models import Account, Currency
 from ..models.accounts import AccountType, is_group_cycle
 from ..signals import portfolio_changed
 from .reading import Columns, Table
-from .report import BadValue, ImportReport, field_value
+from .report import BadValue, ImportReport, choice, field_value, write_or_refuse
 
 DOSSIER = ["industry", "country", "employees", "website", "account_type"]
 ACCOUNT_COLUMNS = Columns(
@@ -19,10 +18,6 @@ ACCOUNT_COLUMNS = Columns(
     optional=["parent_external_id", "potential", "owner_username", *DOSSIER],
     numbers=["potential", "employees"],
 )
-
-
-class _Rollback(Exception):
-    """Ends a dry run's transaction after every check, the database's included, ran."""
 
 
 def import_accounts(
@@ -34,12 +29,7 @@ def import_accounts(
 ) -> ImportReport:
     """`by` limits a director to their own teams' accounts and KAMs (None: a command, no
     limit). A column left out of the file leaves that field as it is."""
-    report = ImportReport(dry_run=dry_run, file_format=table.format.describe())
-    if table.unknown:
-        report.warnings.append(
-            _("These columns are not account fields and were not imported: %(columns)s")
-            % {"columns": ", ".join(table.unknown)}
-        )
+    report = ImportReport.for_table(table, dry_run, noun="account")
     reader = _RowReader(table, by)
     parsed: dict[str, dict] = {}
     in_file: set[str] = set()  # bad rows too, so one bad parent is reported once, not per child
@@ -71,24 +61,17 @@ def import_accounts(
     report.errors.sort()
     if not report.ok:
         return report
-    try:
-        with transaction.atomic():
-            _write(parsed, existing, default_owner, "parent_external_id" in table.present, report)
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    except IntegrityError as error:
-        if not is_group_cycle(error):
-            raise
-        report.error(
-            0,
-            _(
-                "The parents in the file, with the groups already stored, would make an "
-                "account part of itself. Check parent_external_id."
-            ),
-        )
-        report.created = report.updated = report.unchanged = 0
+    with_parents = "parent_external_id" in table.present
+    write_or_refuse(
+        report,
+        lambda: _write(parsed, existing, default_owner, with_parents, report),
+        dry_run=dry_run,
+        refused=is_group_cycle,
+        message=_(
+            "The parents in the file, with the groups already stored, would make an account "
+            "part of itself. Check parent_external_id."
+        ),
+    )
     return report
 
 
@@ -178,15 +161,7 @@ class _RowReader:
         return field_value(Account, "website", text)
 
     def _account_type(self, text: str) -> str:
-        if not text:
-            return ""
-        for value, label in AccountType.choices:
-            if text.casefold() in (value, str(label).casefold()):
-                return value
-        raise BadValue(
-            _("unknown account type; use one of %(types)s")
-            % {"types": ", ".join(AccountType.values)}
-        )
+        return choice(AccountType, text)
 
 
 def _check_scope(parsed, existing, in_file, by, default_owner, report: ImportReport) -> None:

@@ -1,11 +1,19 @@
 """What an import says back: every problem with its line, column, the value and what to
 do, and what was (or would be) written."""
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 
 from .reading import shown
+
+
+class Rollback(Exception):
+    """Ends an import's transaction writing nothing: a dry run once every check (the
+    database's too) ran, or a file with problems."""
 
 
 class BadValue(ValueError):
@@ -23,6 +31,17 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     file_format: str = ""
     dry_run: bool = False
+
+    @classmethod
+    def for_table(cls, table, dry_run: bool, *, noun: str) -> "ImportReport":
+        """A report that names the file's format and the columns it will not import."""
+        report = cls(dry_run=dry_run, file_format=table.format.describe())
+        if table.unknown:
+            report.warnings.append(
+                _("These columns are not %(noun)s fields and were not imported: %(columns)s")
+                % {"noun": noun, "columns": ", ".join(table.unknown)}
+            )
+        return report
 
     @property
     def ok(self) -> bool:
@@ -46,3 +65,38 @@ def field_value(model, name: str, value):
         return model_field.clean(value, None)
     except ValidationError as error:
         raise BadValue(" ".join(error.messages)) from None
+
+
+def choice(choices: type[models.Choices], text: str) -> str:
+    """A choice written as its value or its label, in any case; "" for an empty cell."""
+    if not text:
+        return ""
+    for value, label in choices.choices:
+        if text.casefold() in (str(value).casefold(), str(label).casefold()):
+            return value
+    raise BadValue(_("unknown; use one of %(values)s") % {"values": ", ".join(choices.values)})
+
+
+def write_or_refuse(
+    report: ImportReport,
+    write: Callable[[], None],
+    *,
+    dry_run: bool,
+    refused: Callable[[Exception], bool],
+    message: str,
+) -> None:
+    """Runs `write` in one transaction, rolled back for a dry run. An IntegrityError the
+    `refused` test recognises (a loop the database refused) becomes the report's
+    file-level problem, with nothing written."""
+    try:
+        with transaction.atomic():
+            write()
+            if dry_run:
+                raise Rollback
+    except Rollback:
+        pass
+    except IntegrityError as error:
+        if not refused(error):
+            raise
+        report.error(0, message)
+        report.created = report.updated = report.unchanged = 0

@@ -17,7 +17,7 @@ from kamcrm.models import User
 from ..models import Account, Currency, ProductLine, RevenueLine
 from ..signals import portfolio_changed
 from .reading import Columns, Table
-from .report import BadValue, ImportReport, field_value
+from .report import BadValue, ImportReport, Rollback, field_value
 
 REVENUE_COLUMNS = Columns(
     required=["account_external_id", "date", "amount", "currency"],
@@ -31,10 +31,6 @@ STAGE = "import_revenue_stage"
 STAGED = ["line", "account_id", "external_ref", "date", "amount", "currency_id", "product_id"]
 
 
-class _Rollback(Exception):
-    """Undoes the staging (and for a dry run, everything) once the report is made."""
-
-
 def import_revenue(
     table: Table,
     *,
@@ -42,22 +38,17 @@ def import_revenue(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    report = ImportReport(dry_run=dry_run, file_format=table.format.describe())
-    if table.unknown:
-        report.warnings.append(
-            _("These columns are not revenue line fields and were not imported: %(columns)s")
-            % {"columns": ", ".join(table.unknown)}
-        )
+    report = ImportReport.for_table(table, dry_run, noun="revenue line")
     try:
         with transaction.atomic():
             _stage(table, _LineReader(by), report, progress)
             _report_repeated_refs(report)
             if not report.ok or dry_run:
-                raise _Rollback
+                raise Rollback
             report.created, report.updated = _upsert()
             portfolio_changed.send(sender=RevenueLine, owner_ids=None)
             _drop_stage()
-    except _Rollback:
+    except Rollback:
         pass
     return report
 

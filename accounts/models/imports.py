@@ -4,8 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportKind(models.TextChoices):
+    """The kinds of file the import takes (accounts.imports.kinds holds how each runs)."""
+
     ACCOUNTS = "accounts", _("Accounts")
     REVENUE = "revenue", _("Revenue lines")
+    STAKEHOLDERS = "stakeholders", _("Stakeholders")
+    OPPORTUNITIES = "opportunities", _("Opportunities")
+    ACTIVITIES = "activities", _("Activities")
+    USERS = "users", _("Users (admins only)")
+    TEAMS = "teams", _("Teams (admins only)")
 
 
 class ImportState(models.TextChoices):
@@ -19,7 +26,7 @@ class ImportJob(models.Model):
     """An uploaded CSV that a worker imports, so a large file neither holds a web process
     nor runs into its timeout; its page shows the progress, then the report."""
 
-    kind = models.CharField(_("what the file holds"), max_length=10, choices=ImportKind)
+    kind = models.CharField(_("what the file holds"), max_length=20, choices=ImportKind)
     dry_run = models.BooleanField(_("dry run"), default=False)
     default_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -18,7 +18,8 @@ from ..import_jobs import (
     sweep_abandoned,
     table_of,
 )
-from ..imports import ACCOUNT_COLUMNS, REVENUE_COLUMNS, BadHeader, FormatUnclear, decode
+from ..imports import BadHeader, FormatUnclear, decode
+from ..imports.kinds import TYPES
 from ..models import ImportJob, ImportKind, ImportState
 
 
@@ -70,8 +71,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         "accounts/import.html",
         {
             "form": form,
-            "account_columns": ACCOUNT_COLUMNS,
-            "revenue_columns": REVENUE_COLUMNS,
+            "kinds": [
+                (kind, label, TYPES[kind].columns)
+                for kind, label in ImportKind.choices
+                if request.user.is_admin or not TYPES[kind].admins_only
+            ],
             "recent": _jobs_of(request.user).defer("content", "report")[:5],
         },
     )
@@ -131,39 +135,15 @@ def import_history(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/import_history.html", {"page_obj": page})
 
 
-TEMPLATES = {
-    ImportKind.ACCOUNTS: [
-        ("external_id", "SCG"),
-        ("name", "Siam Cement Group"),
-        ("currency", "THB"),
-        ("parent_external_id", ""),
-        ("potential", "900000000.00"),
-        ("owner_username", ""),
-        ("industry", "Building materials"),
-        ("country", "Thailand"),
-        ("employees", "54000"),
-        ("website", "https://www.scg.com"),
-        ("account_type", "breadwinner"),
-    ],
-    ImportKind.REVENUE: [
-        ("account_external_id", "SCG"),
-        ("date", "2026-01-15"),
-        ("amount", "1000000.50"),
-        ("currency", "THB"),
-        ("external_ref", "INV-2026-0001"),
-        ("product_line", ""),
-    ],
-}
-
-
 @permission_required("accounts.import_data", raise_exception=True)
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """A file to fill in: every column the import takes, and one example row."""
-    if kind not in TEMPLATES:
+    kind_of = TYPES.get(kind)
+    if kind_of is None or (kind_of.admins_only and not request.user.is_admin):
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kamcrm-{kind}-template.csv"'
     writer = csv.writer(response)
-    writer.writerow([column for column, _example in TEMPLATES[kind]])
-    writer.writerow([example for _column, example in TEMPLATES[kind]])
+    writer.writerow(kind_of.columns.known)
+    writer.writerow([kind_of.example.get(column, "") for column in kind_of.columns.known])
     return response

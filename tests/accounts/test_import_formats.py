@@ -216,7 +216,10 @@ def test_accounts_bring_their_dossier(tmp_path, kam1):
 
 
 def test_an_unknown_account_type_says_which_are_known(tmp_path, kam1):
-    with pytest.raises(CommandError, match="use one of breadwinner, prospect, image, expert"):
+    with pytest.raises(
+        CommandError,
+        match="account_type “whale”: unknown; use one of breadwinner, prospect, image, expert",
+    ):
         command(
             tmp_path,
             "import_accounts",

@@ -5,12 +5,23 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.imports import AUTO, BadHeader, Columns, ImportReport, Table
+from accounts.imports import AUTO, BadHeader, ImportReport, Table
+from accounts.imports.kinds import TYPES, Options
 from accounts.imports.reading import DATE_FORMATS, detect_encoding
 
 
 class ImportCommand(BaseCommand):
-    columns: Columns
+    kind = ""  # a key of accounts.imports.kinds.TYPES
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        columns = TYPES[self.kind].columns
+        self.help = (
+            f"Import {self.kind} from CSV: {', '.join(columns.required)}"
+            + (f" and optionally {', '.join(columns.optional)}" if columns.optional else "")
+            + ". Every row is checked first; any bad row imports none. Importing the same"
+            " file again changes nothing."
+        )
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="CSV file with a header row")
@@ -30,8 +41,8 @@ class ImportCommand(BaseCommand):
             help="how dates are written (default: detected; refused when unclear)",
         )
 
-    def run_import(self, table: Table, **options) -> ImportReport:
-        raise NotImplementedError
+    def run_import(self, table: Table, *, dry_run: bool, **options) -> ImportReport:
+        return TYPES[self.kind].run(table, Options(dry_run=dry_run, progress=self.progress))
 
     def handle(self, *args, file: Path, dry_run: bool, decimal: str, date_format: str, **options):
         try:
@@ -39,7 +50,7 @@ class ImportCommand(BaseCommand):
                 encoding = detect_encoding(iter(lambda: raw.read(1 << 20), b""))
             table = Table(
                 lambda: file.open(newline="", encoding=encoding),
-                self.columns,
+                TYPES[self.kind].columns,
                 encoding=encoding,
                 decimal=decimal,
                 date_format=date_format,

@@ -1,18 +1,13 @@
 from django.core.management.base import CommandError
 
-from accounts.imports import ACCOUNT_COLUMNS, import_accounts
+from accounts.imports.kinds import TYPES, Options
 from kamcrm.models import Role, User
 
 from ._import import ImportCommand
 
 
 class Command(ImportCommand):
-    help = (
-        "Import accounts from CSV: external_id, name, currency and optionally"
-        " parent_external_id, potential, owner_username, industry, country, employees, website,"
-        " account_type. All rows are checked first; any bad row imports none."
-    )
-    columns = ACCOUNT_COLUMNS
+    kind = "accounts"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -24,4 +19,4 @@ class Command(ImportCommand):
             default_owner = User.objects.filter(username=owner, role=Role.KAM).first()
             if default_owner is None:
                 raise CommandError(f"No KAM called {owner!r}.")
-        return import_accounts(table, default_owner=default_owner, dry_run=dry_run)
+        return TYPES[self.kind].run(table, Options(default_owner=default_owner, dry_run=dry_run))
