@@ -367,10 +367,10 @@ class ImportForm(forms.Form):
         label=_("What the file holds"), choices=ImportKind.choices, initial=ImportKind.ACCOUNTS
     )
     file = forms.FileField(
-        label=_("CSV file with a header row"),
+        label=_("CSV or Excel file with a header row"),
         help_text=_(
-            "UTF-8 or Windows-1252 / Latin-1; columns separated by commas, semicolons or "
-            "tabs. Both are detected."
+            "CSV in UTF-8 or Windows-1252 / Latin-1, columns separated by commas, semicolons "
+            "or tabs (both detected); or an .xlsx workbook, whose first sheet is read."
         ),
     )
     decimal = forms.ChoiceField(label=_("Numbers"), choices=DECIMAL_CHOICES, initial=AUTO)

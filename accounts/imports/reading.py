@@ -32,6 +32,7 @@ DATE_FORMATS = {
 }
 DATE_CHOICES = [(AUTO, gettext_lazy("Detect from the file"))] + [(k, k) for k in DATE_FORMATS]
 ENCODING_NAMES = {
+    "xlsx": gettext_lazy("an Excel workbook (its first sheet)"),
     "utf-8": "UTF-8",
     "utf-8-sig": gettext_lazy("UTF-8 with BOM"),
     "cp1252": gettext_lazy("Windows-1252 (Western European)"),
@@ -163,8 +164,13 @@ def detect_encoding(chunks: Iterator[bytes]) -> str:
     return "cp1252" if "cp1252" in candidates else "latin-1"
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding) of an uploaded file held in memory."""
+def decode(data: bytes, name: str = "") -> tuple[str, str]:
+    """(CSV text, encoding) of a file held in memory: a CSV decoded, an Excel workbook's
+    first sheet converted ("xlsx")."""
+    from .xlsx import ENCODING, is_xlsx, xlsx_to_csv
+
+    if is_xlsx(data, name):
+        return xlsx_to_csv(data), ENCODING
     encoding = detect_encoding(iter([data]))
     return data.decode(encoding), encoding
 

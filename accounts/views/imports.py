@@ -35,9 +35,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        text, encoding = decode(data["file"].read())
         formats = {"decimal": data["decimal"], "date_format": data["date_format"]}
         try:
+            text, encoding = decode(data["file"].read(), data["file"].name)
             table_of(data["kind"], text, encoding=encoding, **formats)
         except FormatUnclear as error:
             form.add_error(error.setting, str(error))

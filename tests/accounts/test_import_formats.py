@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.models import Account, Currency, RevenueLine
+from accounts.models import Account, RevenueLine
 
 HEADER = "external_id,name,parent_external_id,currency,potential,owner_username\n"
 
@@ -29,15 +29,6 @@ def command(tmp_path, name: str, content: str | bytes, *args) -> tuple[str, str]
     return out.getvalue(), err.getvalue()
 
 
-@pytest.fixture
-def accounts(kam1):
-    Currency.objects.filter(code__in=["THB", "EUR", "PLN"]).update(rate_to_base=Decimal("0.03"))
-    for external_id, currency in [("SCG", "THB"), ("ORLEN", "PLN"), ("SG", "EUR")]:
-        Account.objects.create(
-            external_id=external_id, name=external_id, currency_id=currency, owner=kam1
-        )
-
-
 def amounts() -> list[Decimal]:
     return sorted(RevenueLine.objects.values_list("amount", flat=True))
 
@@ -45,7 +36,7 @@ def amounts() -> list[Decimal]:
 # Numbers -------------------------------------------------------------------------------
 
 
-def test_a_decimal_comma_is_read_as_one(tmp_path, accounts):
+def test_a_decimal_comma_is_read_as_one(tmp_path, rated_accounts):
     _, err = command(
         tmp_path,
         "import_revenue",
@@ -63,7 +54,9 @@ def test_a_potential_written_with_both_marks_keeps_its_fraction(tmp_path, kam1):
     assert Account.objects.get().potential == Decimal("1234.56")
 
 
-def test_a_number_that_reads_two_ways_is_refused_unless_the_separator_is_given(tmp_path, accounts):
+def test_a_number_that_reads_two_ways_is_refused_unless_the_separator_is_given(
+    tmp_path, rated_accounts
+):
     lines = 'account_external_id,date,amount,currency\nSCG,2026-01-05,"1,234",THB\n'
 
     with pytest.raises(CommandError, match=r"“1,234” on line 2 could be a whole number"):
@@ -74,7 +67,7 @@ def test_a_number_that_reads_two_ways_is_refused_unless_the_separator_is_given(t
     assert amounts() == [Decimal("1234")]
 
 
-def test_numbers_written_both_ways_are_refused(tmp_path, accounts):
+def test_numbers_written_both_ways_are_refused(tmp_path, rated_accounts):
     lines = (
         "account_external_id,date,amount,currency\n"
         'SCG,2026-01-05,1.5,THB\nSCG,2026-01-06,"2,5",THB\n'
@@ -84,7 +77,7 @@ def test_numbers_written_both_ways_are_refused(tmp_path, accounts):
         command(tmp_path, "import_revenue", lines)
 
 
-def test_a_given_separator_refuses_numbers_written_the_other_way(tmp_path, accounts):
+def test_a_given_separator_refuses_numbers_written_the_other_way(tmp_path, rated_accounts):
     lines = "account_external_id,date,amount,currency\nSCG,2026-01-05,261.96,THB\n"
 
     with pytest.raises(CommandError, match=r"line 2, amount “261.96”: .* like 1234,56"):
@@ -116,7 +109,7 @@ def test_values_too_large_or_long_for_their_column_are_refused_on_their_line(
     assert not Account.objects.exists()
 
 
-def test_an_amount_beyond_the_column_is_refused(tmp_path, accounts):
+def test_an_amount_beyond_the_column_is_refused(tmp_path, rated_accounts):
     lines = "account_external_id,date,amount,currency\nSCG,2026-01-05,10000000000000000,THB\n"
 
     with pytest.raises(CommandError, match="no more than 16 digits before the decimal point"):
@@ -178,7 +171,7 @@ def test_a_missing_column_names_the_header_as_read(tmp_path, kam1):
         (["04/13/2026", "04/03/2026"], ["2026-04-03", "2026-04-13"]),
     ],
 )
-def test_local_date_formats_are_detected(tmp_path, accounts, dates, expected):
+def test_local_date_formats_are_detected(tmp_path, rated_accounts, dates, expected):
     lines = "account_external_id,date,amount,currency\n" + "".join(
         f"SCG,{day},100,THB\n" for day in dates
     )
@@ -189,7 +182,7 @@ def test_local_date_formats_are_detected(tmp_path, accounts, dates, expected):
     assert [d.isoformat() for d in stored] == expected
 
 
-def test_a_date_that_reads_two_ways_is_refused_unless_the_format_is_given(tmp_path, accounts):
+def test_a_date_that_reads_two_ways_is_refused_unless_the_format_is_given(tmp_path, rated_accounts):
     lines = "account_external_id,date,amount,currency\nSCG,03/04/2026,100,THB\n"
 
     with pytest.raises(CommandError, match="could be day/month or month/day"):
@@ -257,7 +250,7 @@ def test_a_loop_through_stored_accounts_is_refused_and_nothing_written(tmp_path,
 # The two public-data routes -------------------------------------------------------------
 
 
-def test_a_european_retail_order_export(tmp_path, accounts):
+def test_a_european_retail_order_export(tmp_path, rated_accounts):
     """The shape of a retail order file saved by a European spreadsheet: Windows-1252,
     semicolons, decimal commas, day-first dates, columns the import does not take."""
     orders = (
@@ -286,7 +279,7 @@ def post(client, name: str, content: bytes, **fields):
     return client.post(reverse("accounts:import"), data)
 
 
-def test_an_upload_that_reads_two_ways_asks_for_the_separator(client, admin, accounts):
+def test_an_upload_that_reads_two_ways_asks_for_the_separator(client, admin, rated_accounts):
     client.force_login(admin)
 
     response = post(
@@ -297,7 +290,7 @@ def test_an_upload_that_reads_two_ways_asks_for_the_separator(client, admin, acc
 
 
 def test_an_upload_in_windows_1252_with_semicolons_imports(
-    client, admin, accounts, tasks_inline, django_capture_on_commit_callbacks
+    client, admin, rated_accounts, tasks_inline, django_capture_on_commit_callbacks
 ):
     client.force_login(admin)
     content = (

@@ -1,11 +1,12 @@
 """What the import commands share: open the file as what it is (encoding and delimiter
 detected, number and date formats given or detected), print the report, fail on errors."""
 
+import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.imports import AUTO, BadHeader, ImportReport, Table
+from accounts.imports import AUTO, BadHeader, ImportReport, Table, decode
 from accounts.imports.kinds import TYPES, Options
 from accounts.imports.reading import DATE_FORMATS, detect_encoding
 
@@ -24,7 +25,7 @@ class ImportCommand(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="CSV file with a header row")
+        parser.add_argument("file", type=Path, help="CSV or .xlsx file with a header row")
         parser.add_argument(
             "--dry-run", action="store_true", help="check every row and report; write nothing"
         )
@@ -46,10 +47,16 @@ class ImportCommand(BaseCommand):
 
     def handle(self, *args, file: Path, dry_run: bool, decimal: str, date_format: str, **options):
         try:
-            with file.open("rb") as raw:
-                encoding = detect_encoding(iter(lambda: raw.read(1 << 20), b""))
+            if file.suffix.lower() in (".xlsx", ".xlsm"):
+                # A sheet holds at most about a million rows: converted in memory.
+                text, encoding = decode(file.read_bytes(), file.name)
+                opener = lambda: io.StringIO(text, newline="")  # noqa: E731
+            else:
+                with file.open("rb") as raw:
+                    encoding = detect_encoding(iter(lambda: raw.read(1 << 20), b""))
+                opener = lambda: file.open(newline="", encoding=encoding)  # noqa: E731
             table = Table(
-                lambda: file.open(newline="", encoding=encoding),
+                opener,
                 TYPES[self.kind].columns,
                 encoding=encoding,
                 decimal=decimal,
