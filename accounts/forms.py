@@ -406,6 +406,57 @@ class ImportForm(forms.Form):
         return file
 
 
+class ColumnsForm(forms.Form):
+    """Which of the file's columns stands for each of ours; the number and date formats
+    beside, since the matched columns are only read now."""
+
+    def __init__(self, *args, columns, header: list[str], mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not in the file —"))] + [(name, name) for name in header if name]
+        matched = {column: source for source, column in mapping.items()}
+        # A guess for the rest: the same name, whatever its case and spacing.
+        by_name = {_plain(name): name for name in header if name}
+        for column in columns.known:
+            self.fields[column] = forms.ChoiceField(
+                label=column,
+                choices=choices,
+                required=column in columns.required,
+                initial=matched.get(column) or by_name.get(_plain(column), ""),
+            )
+        self.fields["decimal"] = forms.ChoiceField(label=_("Numbers"), choices=DECIMAL_CHOICES)
+        self.fields["date_format"] = forms.ChoiceField(label=_("Dates"), choices=DATE_CHOICES)
+        self.columns = columns.known
+
+    def clean(self):
+        cleaned = super().clean()
+        used: dict[str, str] = {}
+        for column in self.columns:
+            source = cleaned.get(column)
+            if not source:
+                continue
+            if source in used:
+                self.add_error(
+                    column,
+                    _("“%(source)s” already stands for %(column)s.")
+                    % {"source": source, "column": used[source]},
+                )
+            used[source] = column
+        return cleaned
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """source -> column, for the columns whose names differ."""
+        return {
+            self.cleaned_data[c]: c
+            for c in self.columns
+            if self.cleaned_data.get(c) and self.cleaned_data[c] != c
+        }
+
+
+def _plain(name: str) -> str:
+    return "".join(name.casefold().replace("_", " ").split())
+
+
 class WinBackForm(forms.ModelForm):
     class Meta:
         model = WinBackAction

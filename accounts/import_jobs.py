@@ -37,15 +37,24 @@ class QueueUnavailable(Exception):
     """The broker could not take the job; no job was left behind."""
 
 
-def table_of(kind: str, text: str, *, encoding: str, decimal: str, date_format: str) -> Table:
-    """The uploaded text as a table; raises BadHeader (or FormatUnclear) at once, rather
-    than after the file has waited for a worker."""
+def table_of(
+    kind: str,
+    text: str,
+    *,
+    encoding: str,
+    decimal: str,
+    date_format: str,
+    mapping: dict[str, str] | None = None,
+) -> Table:
+    """The uploaded text as a table; raises BadHeader (MissingColumns, FormatUnclear) at
+    once, rather than after the file has waited for a worker."""
     return Table(
         lambda: io.StringIO(text, newline=""),
         TYPES[kind].columns,
         encoding=encoding,
         decimal=decimal,
         date_format=date_format,
+        mapping=mapping,
     )
 
 
@@ -62,11 +71,26 @@ def job_queue(**fields) -> ImportJob:
     return job
 
 
+def job_matched(job: ImportJob, **changes) -> None:
+    """A job whose columns were just matched, queued; with the broker unreachable it goes
+    on waiting for its columns (QueueUnavailable), to be sent again."""
+    updated = ImportJob.objects.filter(pk=job.pk, state=ImportState.MATCHING).update(
+        state=ImportState.QUEUED, **changes
+    )
+    if not updated:
+        return  # sent already (a second submit of the same page)
+    try:
+        _publish(job.pk)
+    except QueueUnavailable:
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.MATCHING)
+        raise
+
+
 def job_import_now(dry_run: ImportJob, by) -> ImportJob:
     """The file of a clean dry run, queued again to be imported; the dry run lets go of
     its copy. QueueUnavailable as for job_queue."""
     fields = ["kind", "default_owner", "language", "file_name", "content", "encoding"]
-    fields += ["decimal", "date_format"]
+    fields += ["decimal", "date_format", "mapping"]
     job = job_queue(created_by=by, dry_run=False, **{f: getattr(dry_run, f) for f in fields})
     ImportJob.objects.filter(pk=dry_run.pk).update(content="")
     return job
@@ -223,6 +247,7 @@ def _import(job: ImportJob) -> ImportReport:
             encoding=job.encoding,
             decimal=job.decimal,
             date_format=job.date_format,
+            mapping=job.mapping,
         )
     except BadHeader as error:
         report = ImportReport(dry_run=job.dry_run)

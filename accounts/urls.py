@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/", imports.import_upload, name="import"),
     path("import/<int:pk>/", imports.import_job, name="import_job"),
     path("import/<int:pk>/import-now/", imports.import_now, name="import_now"),
+    path("import/<int:pk>/columns/", imports.import_columns, name="import_columns"),
     path("import/history/", imports.import_history, name="import_history"),
     path("import/template/<str:kind>.csv", imports.import_template, name="import_template"),
     path("<int:pk>/", accounts.account_detail, name="detail"),

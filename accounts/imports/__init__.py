@@ -3,7 +3,7 @@ written, a file with any bad row writes nothing, and importing the same file twi
 changes nothing (rows are matched by external id / reference)."""
 
 from .accounts import ACCOUNT_COLUMNS, import_accounts
-from .reading import AUTO, BadHeader, Columns, FormatUnclear, Table, decode
+from .reading import AUTO, BadHeader, Columns, FormatUnclear, MissingColumns, Table, decode
 from .report import ImportReport
 from .revenue import REVENUE_COLUMNS, import_revenue
 
@@ -15,6 +15,7 @@ __all__ = [
     "Columns",
     "FormatUnclear",
     "ImportReport",
+    "MissingColumns",
     "Table",
     "decode",
     "import_accounts",

@@ -53,6 +53,15 @@ class BadHeader(Exception):
     """The file cannot be read as the expected table; nothing of it was imported."""
 
 
+class MissingColumns(BadHeader):
+    """Columns the import needs are not in the header (as mapped); `header` is the file's
+    own column names, for matching them by hand."""
+
+    def __init__(self, message: str, header: list[str]):
+        super().__init__(message)
+        self.header = header
+
+
 class FormatUnclear(BadHeader):
     """The values allow two readings; the uploader has to say which (`setting`: "decimal"
     or "date_format")."""
@@ -186,6 +195,13 @@ def _delimiter(header_line: str, known: list[str]) -> str:
     return max(DELIMITERS, key=score)
 
 
+def header_of(text: str, columns: Columns) -> list[str]:
+    """The column names of a file held as text, split as Table will split them."""
+    line = text.split("\n", 1)[0].rstrip("\r")
+    names = next(csv.reader([line], delimiter=_delimiter(line, columns.known)), [])
+    return [name.strip() for name in names]
+
+
 class Table:
     """A CSV file ready to be read (as many times as an import needs): its format is
     settled when the table is opened, so every pass reads the same values."""
@@ -198,25 +214,37 @@ class Table:
         encoding: str = "utf-8",
         decimal: str = AUTO,
         date_format: str = AUTO,
+        mapping: dict[str, str] | None = None,
     ):
+        """`mapping`: the file's column names that stand for ours (source -> column)."""
         self.opener, self.columns = opener, columns
+        self.mapping = {k: v for k, v in (mapping or {}).items() if k != v}
         with opener() as stream:
             header_line = stream.readline().rstrip("\r\n")
-        delimiter = _delimiter(header_line, columns.known)
-        names = [n.strip() for n in next(csv.reader([header_line], delimiter=delimiter), [])]
+        delimiter = _delimiter(header_line, columns.known + list(self.mapping))
+        self.header = [n.strip() for n in next(csv.reader([header_line], delimiter=delimiter), [])]
+        names = [self.mapping.get(n, n) for n in self.header]
         self.format = FileFormat(encoding=encoding, delimiter=delimiter)
+        twice = sorted({n for n in names if n and names.count(n) > 1 and n in columns.known})
+        if twice:
+            raise BadHeader(
+                _("More than one column stands for %(columns)s; keep one.")
+                % {"columns": ", ".join(twice)}
+            )
         missing = [n for n in columns.required if n not in names]
         if missing:
-            raise BadHeader(
+            raise MissingColumns(
                 _("Missing columns: %(columns)s. The header was read as: %(found)s. %(format)s")
                 % {
                     "columns": ", ".join(missing),
-                    "found": ", ".join(shown(n, 30) for n in names if n) or _("nothing"),
+                    "found": ", ".join(shown(n, 30) for n in self.header if n) or _("nothing"),
                     "format": self.format.describe(),
-                }
+                },
+                self.header,
             )
         self.present = [n for n in names if n in columns.known]
         self.unknown = [n for n in names if n and n not in columns.known]
+        self.mapped = [(n, self.mapping[n]) for n in self.header if n in self.mapping]
         decimal, date_format = self._settle(decimal, date_format)
         self.format = FileFormat(encoding, delimiter, decimal, date_format)
 
@@ -226,7 +254,8 @@ class Table:
         csv.field_size_limit(MAX_CELL)
         with self.opener() as stream:
             reader = csv.DictReader(stream, delimiter=self.format.delimiter)
-            reader.fieldnames = [n.strip() for n in reader.fieldnames or []]
+            names = [n.strip() for n in reader.fieldnames or []]
+            reader.fieldnames = [self.mapping.get(n, n) for n in names]
             read_up_to = 1
             while True:
                 try:

@@ -36,6 +36,11 @@ class ImportReport:
     def for_table(cls, table, dry_run: bool, *, noun: str) -> "ImportReport":
         """A report that names the file's format and the columns it will not import."""
         report = cls(dry_run=dry_run, file_format=table.format.describe())
+        if table.mapped:
+            report.warnings.append(
+                _("Columns read as ours: %(pairs)s")
+                % {"pairs": ", ".join(f"{source} → {column}" for source, column in table.mapped)}
+            )
         if table.unknown:
             report.warnings.append(
                 _("These columns are not %(noun)s fields and were not imported: %(columns)s")

@@ -10,7 +10,7 @@ from .accounts import (
 )
 from .activities import Activity, ActivityKind, Commitment, WinBackAction
 from .deals import Opportunity, OpportunityStage, OpportunityType, StageOutcome
-from .imports import ImportJob, ImportKind, ImportState
+from .imports import ColumnMapping, ImportJob, ImportKind, ImportState
 from .money import Currency
 from .people import (
     DECISION_ROLES,
@@ -41,6 +41,7 @@ __all__ = [
     "BuyingCentre",
     "BuyingCentreMember",
     "BuyingRole",
+    "ColumnMapping",
     "Commitment",
     "Competitor",
     "Currency",

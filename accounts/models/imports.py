@@ -16,6 +16,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportState(models.TextChoices):
+    MATCHING = "matching", _("Waiting for its columns to be matched")
     QUEUED = "queued", _("Waiting for a worker")
     RUNNING = "running", _("Checking and importing")
     DONE = "done", _("Done")
@@ -44,6 +45,8 @@ class ImportJob(models.Model):
     encoding = models.CharField(max_length=20, default="utf-8")
     decimal = models.CharField(max_length=4, default="auto")
     date_format = models.CharField(max_length=10, default="auto")
+    # The file's column names that stand for ours (source -> column).
+    mapping = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=ImportState, default=ImportState.QUEUED)
     report = models.JSONField(null=True, blank=True)
     # Why a failed job failed, in words for the uploader.
@@ -68,3 +71,32 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (ImportState.DONE, ImportState.FAILED)
+
+
+class ColumnMapping(models.Model):
+    """A column name of someone's export matched to ours once, so the next file with the
+    same header imports without asking (one company, one ERP: shared by everyone)."""
+
+    kind = models.CharField(max_length=20, choices=ImportKind)
+    source = models.CharField(_("column in the file"), max_length=200)
+    column = models.CharField(_("our column"), max_length=50)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source"], name="column_mapping_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.source} -> {self.column}"
+
+    @classmethod
+    def remembered(cls, kind: str, header: list[str]) -> dict[str, str]:
+        return dict(
+            cls.objects.filter(kind=kind, source__in=header).values_list("source", "column")
+        )
+
+    @classmethod
+    def remember(cls, kind: str, mapping: dict[str, str]) -> None:
+        for source, column in mapping.items():
+            cls.objects.update_or_create(kind=kind, source=source, defaults={"column": column})

@@ -9,18 +9,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from ..forms import ImportForm
+from ..forms import ColumnsForm, ImportForm
 from ..import_jobs import (
     QueueUnavailable,
     job_import_now,
+    job_matched,
     job_progress,
     job_queue,
     sweep_abandoned,
     table_of,
 )
-from ..imports import BadHeader, FormatUnclear, decode
+from ..imports import BadHeader, FormatUnclear, MissingColumns, decode
 from ..imports.kinds import TYPES
-from ..models import ImportJob, ImportKind, ImportState
+from ..imports.reading import header_of
+from ..models import ColumnMapping, ImportJob, ImportKind, ImportState
 
 
 def _jobs_of(user):
@@ -36,26 +38,37 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         formats = {"decimal": data["decimal"], "date_format": data["date_format"]}
+        job_fields = {
+            "kind": data["kind"],
+            "dry_run": data["dry_run"],
+            "default_owner": data["default_owner"],
+            "created_by": request.user,
+            "language": get_language(),
+            "file_name": data["file"].name[:255],
+            **formats,
+        }
         try:
             text, encoding = decode(data["file"].read(), data["file"].name)
-            table_of(data["kind"], text, encoding=encoding, **formats)
+            header = header_of(text, TYPES[data["kind"]].columns)
+            mapping = ColumnMapping.remembered(data["kind"], header)
+            table_of(data["kind"], text, encoding=encoding, mapping=mapping, **formats)
+        except MissingColumns:
+            # The file names its columns its own way: the uploader matches them to ours.
+            job = ImportJob.objects.create(
+                **job_fields,
+                state=ImportState.MATCHING,
+                content=text,
+                encoding=encoding,
+                mapping=mapping,
+            )
+            return redirect("accounts:import_columns", pk=job.pk)
         except FormatUnclear as error:
             form.add_error(error.setting, str(error))
         except BadHeader as error:
             form.add_error("file", str(error))
         else:
             try:
-                job = job_queue(
-                    kind=data["kind"],
-                    dry_run=data["dry_run"],
-                    default_owner=data["default_owner"],
-                    created_by=request.user,
-                    language=get_language(),
-                    file_name=data["file"].name[:255],
-                    content=text,
-                    encoding=encoding,
-                    **formats,
-                )
+                job = job_queue(**job_fields, content=text, encoding=encoding, mapping=mapping)
             except QueueUnavailable:
                 form.add_error(
                     None,
@@ -78,6 +91,43 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             ],
             "recent": _jobs_of(request.user).defer("content", "report")[:5],
         },
+    )
+
+
+@permission_required("accounts.import_data", raise_exception=True)
+def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
+    """Match the file's columns to ours; remembered for the next file with the same
+    header, whoever uploads it."""
+    job = get_object_or_404(_jobs_of(request.user).filter(state=ImportState.MATCHING), pk=pk)
+    columns = TYPES[job.kind].columns
+    header = header_of(job.content, columns)
+    form = ColumnsForm(
+        request.POST or None,
+        columns=columns,
+        header=header,
+        mapping=job.mapping,
+        initial={"decimal": job.decimal, "date_format": job.date_format},
+    )
+    if request.method == "POST" and form.is_valid():
+        formats = {k: form.cleaned_data[k] for k in ("decimal", "date_format")}
+        try:
+            table_of(job.kind, job.content, encoding=job.encoding, mapping=form.mapping, **formats)
+        except FormatUnclear as error:
+            form.add_error(error.setting, str(error))
+        except BadHeader as error:
+            form.add_error(None, str(error))
+        else:
+            ColumnMapping.remember(job.kind, form.mapping)
+            try:
+                job_matched(job, mapping=form.mapping, **formats)
+            except QueueUnavailable:
+                form.add_error(None, _("The import queue cannot be reached just now. Try again."))
+            else:
+                return redirect("accounts:import_job", pk=job.pk)
+    return render(
+        request,
+        "accounts/import_columns.html",
+        {"job": job, "form": form, "required": columns.required},
     )
 
 

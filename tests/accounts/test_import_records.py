@@ -196,3 +196,86 @@ def test_people_upload_through_the_page(
 
     assert page.context["report"]["created"] == 2
     assert Stakeholder.objects.get(external_id="P-2").reports_to.external_id == "P-1"
+
+
+# A CRM's opportunities export, as it names its columns ------------------------------------
+
+CRM_EXPORT = (
+    "Opportunity ID,Account ID,Opportunity Name,Stage,Amount,Close Date,Lead Source\n"
+    "006A1,SC-1,Kiln sensors,Propose,2500000.00,2027-03-31,Web\n"
+    "006A2,SC-1,Service renewal,Negotiate,900000.00,2026-12-15,Partner\n"
+)
+CRM_COLUMNS = {
+    "external_id": "Opportunity ID",
+    "account_external_id": "Account ID",
+    "name": "Opportunity Name",
+    "stage": "Stage",
+    "amount": "Amount",
+    "expected_close": "Close Date",
+}
+
+
+def test_a_crm_export_imports_with_its_columns_mapped_on_the_command_line(tmp_path, north_account):
+    maps = [f"--map={source}={column}" for column, source in CRM_COLUMNS.items()]
+
+    _, err = command(tmp_path, "import_opportunities", CRM_EXPORT, *maps)
+
+    assert sorted(Opportunity.objects.values_list("external_id", "stage__name")) == [
+        ("006A1", "Propose"),
+        ("006A2", "Negotiate"),
+    ]
+    assert "Opportunity Name → name" in err
+    assert "not imported: Lead Source" in err
+
+
+def test_an_upload_asks_to_match_its_columns_once_and_remembers(
+    client, director1, north_account, tasks_inline, django_capture_on_commit_callbacks
+):
+    client.force_login(director1)
+
+    def upload():
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                reverse("accounts:import"),
+                {
+                    "kind": "opportunities",
+                    "file": SimpleUploadedFile("crm.csv", CRM_EXPORT.encode()),
+                    "decimal": "auto",
+                    "date_format": "auto",
+                },
+            )
+
+    first = upload()
+    assert "/columns/" in first["Location"]
+    page = client.get(first["Location"])
+    assert page.context["form"]["stage"].value() == "Stage"  # same name: matched already
+    matched = {**CRM_COLUMNS, "decimal": "auto", "date_format": "auto"}
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(first["Location"], matched)
+    report = client.get(done["Location"]).context["report"]
+    assert (report["created"], report["ok"]) == (2, True)
+
+    second = upload()  # the same header again: straight through, nothing asked
+    assert "/columns/" not in second["Location"]
+    assert client.get(second["Location"]).context["report"]["unchanged"] == 2
+
+
+def test_one_file_column_cannot_stand_for_two_of_ours(client, director1, north_account):
+    client.force_login(director1)
+    response = client.post(
+        reverse("accounts:import"),
+        {
+            "kind": "opportunities",
+            "file": SimpleUploadedFile("crm.csv", CRM_EXPORT.encode()),
+            "decimal": "auto",
+            "date_format": "auto",
+        },
+    )
+    matched = {**CRM_COLUMNS, "name": "Opportunity ID", "decimal": "auto", "date_format": "auto"}
+
+    page = client.post(response["Location"], matched)
+
+    assert page.context["form"].errors["name"] == [
+        "“Opportunity ID” already stands for external_id."
+    ]
+    assert not Opportunity.objects.exists()

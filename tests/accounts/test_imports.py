@@ -241,24 +241,31 @@ def test_an_import_is_private_to_its_uploader(client, admin, director1, director
     assert client.get(reverse("accounts:import_job", args=[job.pk])).status_code == 200
 
 
-def test_a_missing_column_is_refused_at_upload(client, admin):
+def test_a_missing_column_at_upload_asks_which_column_holds_it(client, admin):
     client.force_login(admin)
 
     response = client.post(
         reverse("accounts:import"),
         {
             "kind": "revenue",
-            "file": SimpleUploadedFile("r.csv", b"date,amount\n"),
+            "file": SimpleUploadedFile("r.csv", b"date,amount,Customer\n"),
             "decimal": "auto",
             "date_format": "auto",
         },
     )
+    page = client.get(response["Location"])
 
-    assert response.context["form"].errors["file"] == [
-        "Missing columns: account_external_id, currency. The header was read as: “date”, "
-        "“amount”. Read as UTF-8, columns separated by commas, decimal point, dates as "
-        "YYYY-MM-DD."
+    form = page.context["form"]
+    assert form["date"].value() == "date"
+    assert form["account_external_id"].value() == ""
+    assert [label for _, label in form.fields["currency"].choices][1:] == [
+        "date",
+        "amount",
+        "Customer",
     ]
+    assert ImportJob.objects.get().state == "matching"
+    refused = client.post(response["Location"], {"date": "date", "amount": "amount"})
+    assert "This field is required." in refused.context["form"].errors["currency"]
 
 
 def test_an_upload_larger_than_the_limit_is_refused(client, admin, settings):

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.imports import AUTO, BadHeader, ImportReport, Table, decode
 from accounts.imports.kinds import TYPES, Options
-from accounts.imports.reading import DATE_FORMATS, detect_encoding
+from accounts.imports.reading import DATE_FORMATS, detect_encoding, header_of
+from accounts.models import ColumnMapping
 
 
 class ImportCommand(BaseCommand):
@@ -41,11 +42,35 @@ class ImportCommand(BaseCommand):
             default=AUTO,
             help="how dates are written (default: detected; refused when unclear)",
         )
+        parser.add_argument(
+            "--map",
+            dest="pairs",
+            action="append",
+            default=[],
+            metavar="FILE_COLUMN=OUR_COLUMN",
+            help="a column of the file that stands for one of ours (repeat for each)",
+        )
+
+    def mapping(self, pairs: list[str]) -> dict[str, str]:
+        """--map SOURCE=COLUMN, on top of the mappings remembered from uploads."""
+        mapping = {}
+        for pair in pairs:
+            source, equals, column = pair.rpartition("=")
+            if not equals or column not in TYPES[self.kind].columns.known:
+                raise CommandError(
+                    f"--map {pair!r}: write FILE_COLUMN=OUR_COLUMN, our columns being "
+                    + ", ".join(TYPES[self.kind].columns.known)
+                )
+            mapping[source.strip()] = column
+        return mapping
 
     def run_import(self, table: Table, *, dry_run: bool, **options) -> ImportReport:
         return TYPES[self.kind].run(table, Options(dry_run=dry_run, progress=self.progress))
 
-    def handle(self, *args, file: Path, dry_run: bool, decimal: str, date_format: str, **options):
+    def handle(
+        self, *args, file: Path, dry_run: bool, decimal: str, date_format: str, pairs, **options
+    ):
+        given = self.mapping(pairs)
         try:
             if file.suffix.lower() in (".xlsx", ".xlsm"):
                 # A sheet holds at most about a million rows: converted in memory.
@@ -55,12 +80,16 @@ class ImportCommand(BaseCommand):
                 with file.open("rb") as raw:
                     encoding = detect_encoding(iter(lambda: raw.read(1 << 20), b""))
                 opener = lambda: file.open(newline="", encoding=encoding)  # noqa: E731
+            columns = TYPES[self.kind].columns
+            with opener() as stream:
+                header = header_of(stream.readline(), columns)
             table = Table(
                 opener,
-                TYPES[self.kind].columns,
+                columns,
                 encoding=encoding,
                 decimal=decimal,
                 date_format=date_format,
+                mapping={**ColumnMapping.remembered(self.kind, header), **given},
             )
             report = self.run_import(table, dry_run=dry_run, **options)
         except OSError as error:
