@@ -86,13 +86,14 @@ def job_matched(job: ImportJob, **changes) -> None:
         raise
 
 
-def job_import_now(dry_run: ImportJob, by) -> ImportJob:
-    """The file of a clean dry run, queued again to be imported; the dry run lets go of
-    its copy. QueueUnavailable as for job_queue."""
+def job_again(earlier: ImportJob, by, *, dry_run: bool) -> ImportJob:
+    """The file of an earlier job, queued again (after a clean dry run, to be imported;
+    after missing product lines were added, to be checked again); the earlier job lets go
+    of its copy. QueueUnavailable as for job_queue."""
     fields = ["kind", "default_owner", "language", "file_name", "content", "encoding"]
     fields += ["decimal", "date_format", "mapping"]
-    job = job_queue(created_by=by, dry_run=False, **{f: getattr(dry_run, f) for f in fields})
-    ImportJob.objects.filter(pk=dry_run.pk).update(content="")
+    job = job_queue(created_by=by, dry_run=dry_run, **{f: getattr(earlier, f) for f in fields})
+    ImportJob.objects.filter(pk=earlier.pk).update(content="")
     return job
 
 
@@ -151,8 +152,9 @@ def job_run(job_id: int, queue: str = "") -> None:
         state=ImportState.DONE,
         report=report.as_dict(keep=SHOWN_PROBLEMS),  # a file of bad rows stays a small row
         # Imported or refused, the rows live in the tables or nowhere; a clean dry run
-        # keeps the file for "Import now".
-        content=job.content if job.dry_run and report.ok else "",
+        # keeps the file for "Import now", one that names product lines not set up yet
+        # for "Add them and check again".
+        content=job.content if (job.dry_run and report.ok) or report.unknown else "",
         finished_at=timezone.now(),
     )
     cache.delete(progress_key(job.pk))

@@ -12,6 +12,11 @@ urlpatterns = [
     path("import/<int:pk>/", imports.import_job, name="import_job"),
     path("import/<int:pk>/import-now/", imports.import_now, name="import_now"),
     path("import/<int:pk>/columns/", imports.import_columns, name="import_columns"),
+    path(
+        "import/<int:pk>/add-product-lines/",
+        imports.import_add_product_lines,
+        name="import_add_product_lines",
+    ),
     path("import/history/", imports.import_history, name="import_history"),
     path("import/template/<str:kind>.csv", imports.import_template, name="import_template"),
     path("<int:pk>/", accounts.account_detail, name="detail"),

@@ -50,8 +50,9 @@ class OpportunityImport(RecordImport):
     def _stage(self, text: str) -> dict:
         stage = self.stages.get(text.casefold())
         if stage is None:
+            self.not_set_up["stage"].add(text)
             raise BadValue(
-                _("unknown stage; use one of %(stages)s, or ask an admin to add it")
+                _("unknown stage; use one of %(stages)s, or ask an admin to add it in Settings")
                 % {"stages": ", ".join(s.name for s in self.stages.values())}
             )
         return {"stage": stage}
@@ -86,7 +87,8 @@ class OpportunityImport(RecordImport):
             return {"product_line": None}
         product = self.products.get(text.casefold())
         if product is None:
-            raise BadValue(_("unknown product line; an admin adds it under Settings first"))
+            self.not_set_up["product_line"].add(text)
+            raise BadValue(_("unknown product line; an admin can add it from this report"))
         return {"product_line": product}
 
     def _owner_username(self, text: str) -> dict:

@@ -4,6 +4,8 @@ Each row names its account (`account_external_id`) and its own id in the source 
 nothing, and a row that matches what is stored is left alone. Every value goes through
 the model field's own rules; any bad row imports none."""
 
+from collections import defaultdict
+
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ class RecordImport:
 
     def __init__(self, table: Table, *, by: User | None = None):
         self.table, self.by, self.format = table, by, table.format
+        self.not_set_up: defaultdict[str, set[str]] = defaultdict(set)  # see ImportReport
         scope = Account.objects.all() if by is None else Account.objects.editable_by(by)
         self.accounts = {
             a.external_id: a for a in scope.exclude(external_id="").only("pk", "owner_id")
@@ -56,6 +59,9 @@ class RecordImport:
                 )
                 continue
             items[key] = item
+        for column, names in self.not_set_up.items():
+            for name in sorted(names):
+                report.not_set_up(column, name)
         existing = self._existing(items)
         for key, item in items.items():
             self.check(item, existing.get(key), report)

@@ -29,6 +29,9 @@ class ImportReport:
     # (line, column, value as shown, message); line 1 is the header, 0 the whole file.
     errors: list[tuple[int, str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Names the file uses that are not set up yet, by column (product_line, stage): an
+    # admin can add the product lines from the report and import the file again.
+    unknown: dict[str, list[str]] = field(default_factory=dict)
     file_format: str = ""
     dry_run: bool = False
 
@@ -47,6 +50,11 @@ class ImportReport:
                 % {"noun": noun, "columns": ", ".join(table.unknown)}
             )
         return report
+
+    def not_set_up(self, column: str, name: str) -> None:
+        names = self.unknown.setdefault(column, [])
+        if name not in names and len(names) < 100:
+            names.append(name)
 
     @property
     def ok(self) -> bool:

@@ -92,9 +92,10 @@ class _LineReader:
                 bad("amount", str(error))
         product = row.get("product_line", "")
         if product and product not in self.products:
+            report.not_set_up("product_line", product)
             bad(
                 "product_line",
-                _("unknown product line; an admin adds it under Settings → Product lines first"),
+                _("unknown product line; an admin can add it from this report"),
             )
         ref = row.get("external_ref", "")
         try:

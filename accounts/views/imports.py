@@ -12,7 +12,7 @@ from rules.contrib.views import permission_required
 from ..forms import ColumnsForm, ImportForm
 from ..import_jobs import (
     QueueUnavailable,
-    job_import_now,
+    job_again,
     job_matched,
     job_progress,
     job_queue,
@@ -22,7 +22,7 @@ from ..import_jobs import (
 from ..imports import BadHeader, FormatUnclear, MissingColumns, decode
 from ..imports.kinds import TYPES
 from ..imports.reading import header_of
-from ..models import ColumnMapping, ImportJob, ImportKind, ImportState
+from ..models import ColumnMapping, ImportJob, ImportKind, ImportState, ProductLine
 
 
 def _jobs_of(user):
@@ -138,6 +138,12 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(jobs, pk=pk)
     if not job.finished and sweep_abandoned([job.pk]):
         job = jobs.get(pk=pk)  # its worker died: queued again, or failed with the reason
+    can_add_product_lines = (
+        request.user.is_admin
+        and job.state == ImportState.DONE
+        and bool((job.report or {}).get("unknown", {}).get("product_line"))
+        and jobs.filter(pk=pk).exclude(content="").exists()
+    )
     can_import_now = (
         job.dry_run
         and job.state == ImportState.DONE
@@ -152,6 +158,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
             "report": job.report,
             "progress": job_progress(job),
             "can_import_now": can_import_now,
+            "can_add_product_lines": can_add_product_lines,
         },
     )
 
@@ -167,7 +174,7 @@ def import_now(request: HttpRequest, pk: int) -> HttpResponse:
     if not dry_run.report.get("ok"):
         raise Http404
     try:
-        job = job_import_now(dry_run, request.user)
+        job = job_again(dry_run, request.user, dry_run=False)
     except QueueUnavailable:
         messages.error(
             request,
@@ -175,6 +182,34 @@ def import_now(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("accounts:import_job", pk=pk)
     return redirect("accounts:import_job", pk=job.pk)
+
+
+@require_POST
+@permission_required("accounts.import_data", raise_exception=True)
+def import_add_product_lines(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin adds the product lines a file named that were not set up, and the same
+    file is checked again."""
+    if not request.user.is_admin:
+        raise Http404
+    job = get_object_or_404(
+        ImportJob.objects.filter(state=ImportState.DONE).exclude(content=""), pk=pk
+    )
+    names = (job.report or {}).get("unknown", {}).get("product_line", [])
+    if not names:
+        raise Http404
+    for name in names:
+        ProductLine.objects.get_or_create(name=name[:100])
+    try:
+        again = job_again(job, request.user, dry_run=job.dry_run)
+    except QueueUnavailable:
+        messages.error(request, _("The import queue cannot be reached just now. Try again."))
+        return redirect("accounts:import_job", pk=pk)
+    messages.success(
+        request,
+        _("Added the product lines %(names)s; the file is checked again.")
+        % {"names": ", ".join(names)},
+    )
+    return redirect("accounts:import_job", pk=again.pk)
 
 
 @permission_required("accounts.import_data", raise_exception=True)

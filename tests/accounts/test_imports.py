@@ -385,3 +385,44 @@ def test_a_template_names_every_column_the_import_takes(client, admin, kind):
     columns = ACCOUNT_COLUMNS if kind == "accounts" else REVENUE_COLUMNS
     assert set(header) == set(columns.known)
     assert client.get(reverse("accounts:import_template", args=["nope"])).status_code == 404
+
+
+def test_an_admin_adds_the_missing_product_lines_from_the_report(
+    client, admin, kam1, upload, rated_accounts
+):
+    client.force_login(admin)
+    lines = (
+        "account_external_id,date,amount,currency,external_ref,product_line\n"
+        "SCG,2026-01-05,100,THB,R1,Sensors\nSCG,2026-01-06,200,THB,R2,Kilns\n"
+        "SCG,2026-01-07,300,THB,R3,Sensors\n"
+    )
+
+    refused = upload("r.csv", lines, kind="revenue")
+
+    assert refused.context["report"]["unknown"] == {"product_line": ["Sensors", "Kilns"]}
+    assert "Add these product lines and check the file again" in refused.content.decode()
+    response = client.post(
+        reverse("accounts:import_add_product_lines", args=[refused.context["job"].pk])
+    )
+    page = client.get(response["Location"])
+    assert page.context["report"]["created"] == 3
+    assert set(RevenueLine.objects.values_list("product_line__name", flat=True)) == {
+        "Sensors",
+        "Kilns",
+    }
+
+
+def test_a_director_sees_the_missing_product_lines_but_cannot_add_them(
+    client, director1, kam1, upload, rated_accounts
+):
+    Account.objects.update(owner=kam1)
+    client.force_login(director1)
+    lines = "account_external_id,date,amount,currency,product_line\nSCG,2026-01-05,1,THB,Kilns\n"
+
+    refused = upload("r.csv", lines, kind="revenue")
+
+    assert refused.context["report"]["unknown"] == {"product_line": ["Kilns"]}
+    assert "Add these product lines" not in refused.content.decode()
+    job = refused.context["job"]
+    response = client.post(reverse("accounts:import_add_product_lines", args=[job.pk]))
+    assert response.status_code == 404
