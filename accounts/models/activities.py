@@ -20,8 +20,9 @@ class ActivityKind(models.TextChoices):
 
 class Activity(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="activities")
-    # The source system's id, for imports; unique within the account when given.
-    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    # The source system's id, for imports; unique within the account when given. A
+    # database default too: rows inserted in SQL (the benchmarks' portfolios) have one.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True, db_default="")
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind)
     date = models.DateField(_("date"))
     stakeholders = models.ManyToManyField(

@@ -58,8 +58,9 @@ class Opportunity(Versioned):
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, related_name="opportunities", verbose_name=_("account")
     )
-    # The source system's id, for imports; unique within the account when given.
-    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    # The source system's id, for imports; unique within the account when given. A
+    # database default too: rows inserted in SQL (the benchmarks' portfolios) have one.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True, db_default="")
     name = models.CharField(_("name"), max_length=200)
     stage = models.ForeignKey(
         OpportunityStage, on_delete=models.PROTECT, related_name="+", verbose_name=_("stage")

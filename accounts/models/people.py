@@ -43,8 +43,9 @@ class Stakeholder(Versioned):
     """A person at the customer, placed in its org chart and scored as 004's ECM does."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="stakeholders")
-    # The source system's id, for imports; unique within the account when given.
-    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    # The source system's id, for imports; unique within the account when given. A
+    # database default too: rows inserted in SQL (the benchmarks' portfolios) have one.
+    external_id = models.CharField(_("external id"), max_length=64, blank=True, db_default="")
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
