@@ -1,4 +1,3 @@
-import csv
 import operator
 from functools import partial
 
@@ -7,6 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+
+from kamcrm import csv_export
 
 from . import store, widgets
 from .figures import LIST_ORDER, compute
@@ -104,10 +105,7 @@ def _export(request: HttpRequest, scope, today, export: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export}.csv"'
     rows = _flatten(export, _widgets(scope, figures, today)[export])
-    if rows:
-        writer = csv.DictWriter(response, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    csv_export.writer(response).writerows(csv_export.dict_rows(rows))
     return response
 
 

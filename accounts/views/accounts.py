@@ -1,5 +1,3 @@
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
+from kamcrm import csv_export
 from kamcrm.versioning import StaleEdit
 
 from ..charts import revenue_bars
@@ -87,7 +86,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
     def amount(value) -> str:
         return "" if value is None else f"{value:.{places}f}"
 
-    writer = csv.writer(_Echo())
+    writer = csv_export.writer(_Echo())
 
     def rows():
         yield writer.writerow(CSV_HEADER)

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,6 +6,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
+
+from kamcrm import csv_export
 
 from ..forms import ColumnsForm, ImportForm
 from ..import_jobs import (
@@ -228,7 +228,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kamcrm-{kind}-template.csv"'
-    writer = csv.writer(response)
+    writer = csv_export.writer(response)
     writer.writerow(kind_of.columns.known)
     writer.writerow([kind_of.example.get(column, "") for column in kind_of.columns.known])
     return response

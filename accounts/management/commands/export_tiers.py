@@ -1,9 +1,8 @@
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max
 
 from accounts.models import TierSnapshot
+from kamcrm import csv_export
 
 COLUMNS = [
     "external_id",
@@ -25,7 +24,7 @@ class Command(BaseCommand):
         latest = TierSnapshot.objects.aggregate(latest=Max("as_of"))["latest"]
         if latest is None:
             raise CommandError("No tiering run yet: run recompute_tiers first.")
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer = csv_export.writer(self.stdout, lineterminator="\n")
         writer.writerow(COLUMNS)
         rows = (
             TierSnapshot.objects.filter(as_of=latest)
