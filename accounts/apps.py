@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import notifications, permissions  # noqa: F401  (register rules and wording)
+        from .tree_rules import ensure_sqlite_triggers
+
+        post_migrate.connect(ensure_sqlite_triggers, sender=self)

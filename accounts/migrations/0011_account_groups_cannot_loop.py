@@ -44,30 +44,6 @@ DROP TRIGGER account_group_no_cycle_insert ON accounts_account;
 DROP FUNCTION account_refuse_group_cycle();
 """
 
-_SQLITE_WALK = f"""
-BEGIN
-  SELECT RAISE(ABORT, '{CYCLE}') WHERE EXISTS (
-    WITH RECURSIVE up(id) AS (
-      SELECT NEW.parent_id
-      UNION
-      SELECT a.parent_id FROM accounts_account a JOIN up ON a.id = up.id
-      WHERE a.parent_id IS NOT NULL
-    )
-    SELECT 1 FROM up WHERE id = NEW.id
-  );
-END;
-"""
-SQLITE = [
-    "CREATE TRIGGER account_group_no_cycle_update AFTER UPDATE OF parent_id ON accounts_account"
-    " WHEN NEW.parent_id IS NOT NULL" + _SQLITE_WALK,
-    "CREATE TRIGGER account_group_no_cycle_insert AFTER INSERT ON accounts_account"
-    " WHEN NEW.parent_id IS NOT NULL" + _SQLITE_WALK,
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER account_group_no_cycle_update",
-    "DROP TRIGGER account_group_no_cycle_insert",
-]
-
 
 def _run(statements: dict):
     def run(apps, schema_editor):
@@ -82,7 +58,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            _run({"postgresql": [POSTGRESQL], "sqlite": SQLITE}),
-            _run({"postgresql": [POSTGRESQL_REVERSE], "sqlite": SQLITE_REVERSE}),
+            _run({"postgresql": [POSTGRESQL]}),
+            _run({"postgresql": [POSTGRESQL_REVERSE]}),
         )
     ]

@@ -1,6 +1,7 @@
 """Reporting lines are a tree whatever writes them, as account groups are (0011): the
 bulk people editor saves many rows at once, each checked alone by the form, and an
-import sets bosses in bulk; the database refuses a boss who reports to the person."""
+import sets bosses in bulk; the database refuses a boss who reports to the person.
+SQLite's trigger is made after every migrate (accounts/tree_rules.py)."""
 
 from django.db import migrations
 
@@ -34,14 +35,6 @@ POSTGRESQL_REVERSE = """
 DROP TRIGGER stakeholder_no_reporting_cycle ON accounts_stakeholder;
 DROP FUNCTION stakeholder_refuse_reporting_cycle();
 """
-# A new person has nobody below them yet, so only updates can close a loop.
-SQLITE = (
-    "CREATE TRIGGER stakeholder_no_reporting_cycle"
-    " AFTER UPDATE OF reports_to_id ON accounts_stakeholder"
-    f" WHEN NEW.reports_to_id IS NOT NULL BEGIN SELECT RAISE(ABORT, '{CYCLE}')"
-    f" WHERE EXISTS ({WALK}); END;"
-)
-SQLITE_REVERSE = "DROP TRIGGER stakeholder_no_reporting_cycle"
 
 
 def _run(statements: dict):
@@ -57,7 +50,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            _run({"postgresql": POSTGRESQL, "sqlite": SQLITE}),
-            _run({"postgresql": POSTGRESQL_REVERSE, "sqlite": SQLITE_REVERSE}),
+            _run({"postgresql": POSTGRESQL}),
+            _run({"postgresql": POSTGRESQL_REVERSE}),
         )
     ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kamcrm.versioning import Versioned
 
+from ..tree_rules import GROUP_CYCLE, REPORTING_CYCLE
 from .money import MONEY, Currency
 from .tier_choices import ABC, XYZ, Level, NineBoxClass, Status, Strategy
 
@@ -28,17 +29,13 @@ def _shared_with(user) -> models.Q:
     return models.Q(pk__in=AccountTeamMember.objects.filter(user=user).values("account_id"))
 
 
-# The database's refusal of a loop in a group (migration 0011) or in reporting lines
-# (0015) carries this text.
-GROUP_CYCLE = "account_group_cycle"
-REPORTING_CYCLE = "stakeholder_reporting_cycle"
-
-
 def is_group_cycle(error: Exception) -> bool:
+    """Whether the database refused a loop in a group (accounts.tree_rules)."""
     return GROUP_CYCLE in str(error)
 
 
 def is_reporting_cycle(error: Exception) -> bool:
+    """Whether the database refused a loop in reporting lines (accounts.tree_rules)."""
     return REPORTING_CYCLE in str(error)
 
 
