@@ -6,6 +6,7 @@ real Celery worker and beat. Every variable is documented in `.env.example`.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "rules",
+    "axes",
     "kamcrm",
     "accounts",
     "plans",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it answers a locked-out sign-in (kamcrm/security.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kamcrm.urls"
@@ -138,6 +142,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "kamcrm.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its username or address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -257,6 +263,18 @@ if len(KAMCRM_BASE_CURRENCY) != 3 or not KAMCRM_BASE_CURRENCY.isalpha():
         f"KAMCRM_BASE_CURRENCY must be a 3-letter ISO code, not {KAMCRM_BASE_CURRENCY!r}"
     )
 
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one
+# username, or from one address, that username or address is locked for the cool-off
+# time; an admin unlocks a user from their page. Attempts live in the database.
+AXES_FAILURE_LIMIT = envint("KAMCRM_SIGN_IN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("KAMCRM_SIGN_IN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kamcrm.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "kamcrm.security.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+
 # HTTPS hardening, on by default in production. Turn DJANGO_HTTPS off only for plain-HTTP
 # setups such as local tests; behind a TLS-terminating proxy set DJANGO_BEHIND_PROXY too.
 HTTPS = envbool("DJANGO_HTTPS", not DEBUG)
@@ -266,7 +284,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if envbool("DJANGO_BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True

@@ -41,6 +41,7 @@ urlpatterns = [
         {"active": True},
         name="user_reactivate",
     ),
+    path("users/<int:pk>/unlock/", views.user_unlock_view, name="user_unlock"),
     path(
         "users/<int:pk>/password-link/",
         views.user_send_password_link_view,

@@ -1,10 +1,12 @@
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -140,6 +142,15 @@ class UserUpdateView(PermissionRequiredMixin, UpdateView):
         messages.success(self.request, _("%(user)s was saved.") % {"user": form.instance})
         return super().form_valid(form)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Attempts are kept per username and address; the lock counts them all.
+        failures = AccessAttempt.objects.filter(username=self.object.username).aggregate(
+            failures=Sum("failures_since_start")
+        )["failures"]
+        context["locked_out"] = (failures or 0) >= settings.AXES_FAILURE_LIMIT
+        return context
+
 
 @permission_required("kamcrm.manage_users", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -201,3 +212,13 @@ class TeamUpdateView(PermissionRequiredMixin, UpdateView):
     form_class = TeamForm
     template_name = "kamcrm/team_form.html"
     success_url = reverse_lazy("team_list")
+
+
+@permission_required("kamcrm.manage_users", raise_exception=True)
+@require_http_methods(["POST"])
+def user_unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lifts a sign-in lock-out after failed attempts, before its cool-off ends."""
+    user = get_object_or_404(User, pk=pk)
+    axes_reset(username=user.username)
+    messages.success(request, _("%(user)s can sign in again.") % {"user": user})
+    return redirect(reverse("user_update", args=[user.pk]))

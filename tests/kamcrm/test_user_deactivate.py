@@ -22,7 +22,10 @@ def test_it_deactivates_and_keeps_the_user(client, admin, kam1):
     assert response["Location"] == reverse("user_list")
     kam1.refresh_from_db()
     assert not kam1.is_active
-    assert client.login(username="kam1", password=PASSWORD) is False
+    client.logout()
+    signed_in = client.post(reverse("login"), {"username": "kam1", "password": PASSWORD})
+    assert signed_in.status_code == 200  # the form again, no session
+    assert "_auth_user_id" not in client.session
 
 
 def test_it_reactivates(client, admin, kam1):
