@@ -78,6 +78,12 @@ def account_list(*, user, as_of: date | None = None) -> models.QuerySet[Account]
 class GroupNode:
     account: Account
     depth: int
+
+    @property
+    def indent(self) -> int:
+        """The depth the page indents by: past six levels a deeper unit sits at six."""
+        return min(self.depth, 6)
+
     revenue_12m: Decimal = ZERO
     potential: Decimal = ZERO
     open_pipeline: Decimal = ZERO
