@@ -1,6 +1,7 @@
 import operator
 from functools import partial
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from kamcrm import csv_export
+from kamcrm.query import id_field, query_values
 
 from . import store, widgets
 from .figures import LIST_ORDER, compute
@@ -50,14 +52,20 @@ def _widgets(scope, figures: dict, today) -> dict:
     return {**shown, **_charts(shown)}
 
 
+class DashboardFilterForm(forms.Form):
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2999)
+    team = id_field()
+    kam = id_field()
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Where the portfolio is, where the quarter lands, who needs attention: one screen."""
-    year = request.GET.get("year", "")
+    query = query_values(request, DashboardFilterForm)
     scope = scope_for(
         request.user,
-        team_id=request.GET.get("team"),
-        kam_id=request.GET.get("kam"),
-        fiscal_year=int(year) if year.isdigit() else None,
+        team_id=query.get("team"),
+        kam_id=query.get("kam"),
+        fiscal_year=query.get("year"),
     )
     today = timezone.localdate()
     export = request.GET.get("export")

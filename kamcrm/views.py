@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -19,6 +19,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from .forms import TeamForm, UserFilterForm, UserForm
 from .models import Team, User
+from .query import id_field
 from .services import user_create, user_send_password_link, user_set_active
 
 DEMO_USERNAMES = ["admin", "director1", "kam1", "director2", "kam2"]
@@ -92,7 +93,11 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     """Marks one notification (`id`) or all of the user's as read."""
     unread = request.user.notifications.unread()
     if request.POST.get("id"):
-        unread = unread.filter(pk=request.POST["id"])
+        field = id_field()
+        try:
+            unread = unread.filter(pk=field.clean(request.POST["id"]))
+        except ValidationError:
+            return HttpResponseBadRequest(_("No such notification."))
     unread.update(read_at=timezone.now())
     return redirect("notifications")
 

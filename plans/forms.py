@@ -11,6 +11,7 @@ from .models import (
     PeopleTarget,
     PlanAction,
     PlanGoal,
+    PlanStatus,
     QuarterlyReview,
     WhitespaceMark,
 )
@@ -137,3 +138,14 @@ ROW_FORMSETS = {
 class WhitespaceCellForm(forms.Form):
     mark = forms.ChoiceField(choices=[("", "—"), *WhitespaceMark.choices], required=False)
     note = forms.CharField(max_length=200, required=False)
+
+
+class PlanFilterForm(forms.Form):
+    """The plans list's filters (kamcrm.query): a year or "all", a status, an owner's
+    username, a team's name, reviews due."""
+
+    year = forms.RegexField(regex=r"^(all|\d{4})$", required=False)
+    status = forms.ChoiceField(choices=[("", ""), *PlanStatus.choices], required=False)
+    owner = forms.CharField(max_length=150, required=False)
+    team = forms.CharField(max_length=100, required=False)
+    review_due = forms.BooleanField(required=False)

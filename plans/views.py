@@ -15,10 +15,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Account, ProductLine
 from accounts.selectors import group_units
+from kamcrm.query import query_values
 
 from . import services
 from .forms import (
     ROW_FORMSETS,
+    PlanFilterForm,
     ReviewForm,
     SectionForm,
     TargetsForm,
@@ -72,16 +74,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         .annotate(review_count=Count("reviews"))
         .order_by("-fiscal_year", "account__name")
     )
-    year = request.GET.get("year") or str(current_year)
-    if year != "all" and year.isdigit():
+    query = query_values(request, PlanFilterForm)
+    year = query.get("year") or str(current_year)
+    if year != "all":
         plans = plans.filter(fiscal_year=int(year))
-    if status := request.GET.get("status"):
+    if status := query.get("status"):
         plans = plans.filter(status=status)
-    if owner := request.GET.get("owner"):
+    if owner := query.get("owner"):
         plans = plans.filter(account__owner__username=owner)
-    if team := request.GET.get("team"):
+    if team := query.get("team"):
         plans = plans.filter(account__owner__team__name=team)
-    if request.GET.get("review_due"):
+    if query.get("review_due"):
         due, _ = settings.reviews_expected(current_year, today)
         plans = plans.filter(
             status=PlanStatus.APPROVED, fiscal_year=current_year, review_count__lt=due
