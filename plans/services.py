@@ -4,7 +4,7 @@ revision row, and refuses a save made on top of text someone else changed meanwh
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,16 +51,34 @@ def require_status(plan: AccountPlan, *statuses: str) -> None:
         )
 
 
+class PlanExists(ValidationError):
+    """Someone started the account's plan for that year a moment before (`plan`)."""
+
+    def __init__(self, plan: AccountPlan):
+        super().__init__(
+            _("The FY %(year)s plan was started a moment ago by someone else; here it is.")
+            % {"year": plan.fiscal_year}
+        )
+        self.plan = plan
+
+
 @transaction.atomic
 def plan_create(*, account: Account, fiscal_year: int, by, copy_from: AccountPlan | None = None):
-    """A new draft with every section; from last year's plan when given."""
-    plan = AccountPlan.objects.create(
-        account=account,
-        fiscal_year=fiscal_year,
-        strategy=(copy_from.strategy if copy_from else account.strategy),
-        strategy_reason=copy_from.strategy_reason if copy_from else "",
-        tactics=list(copy_from.tactics) if copy_from else [],
-    )
+    """A new draft with every section; from last year's plan when given. Two people
+    starting the same plan at once: one creates it, the other gets PlanExists."""
+    try:
+        with transaction.atomic():  # a savepoint: the unique constraint decides
+            plan = AccountPlan.objects.create(
+                account=account,
+                fiscal_year=fiscal_year,
+                strategy=(copy_from.strategy if copy_from else account.strategy),
+                strategy_reason=copy_from.strategy_reason if copy_from else "",
+                tactics=list(copy_from.tactics) if copy_from else [],
+            )
+    except IntegrityError:
+        raise PlanExists(
+            AccountPlan.objects.get(account=account, fiscal_year=fiscal_year)
+        ) from None
     texts = {s.kind: s.text for s in copy_from.sections.all()} if copy_from else {}
     PlanSection.objects.bulk_create(
         PlanSection(plan=plan, kind=kind, text=texts.get(kind, "")) for kind in SectionKind
@@ -196,16 +214,21 @@ def review_record(
 ) -> QuarterlyReview:
     require_permission(can_edit(by, plan))
     require_status(plan, PlanStatus.APPROVED)
+    already = ValidationError(_("Quarter %(q)d is already reviewed.") % {"q": quarter})
     if plan.reviews.filter(quarter=quarter).exists():
-        raise ValidationError(_("Quarter %(q)d is already reviewed.") % {"q": quarter})
-    review = QuarterlyReview.objects.create(
-        plan=plan,
-        quarter=quarter,
-        actuals=plan_actuals(plan).as_dict(),
-        customer_changes=customer_changes,
-        adjustments=adjustments,
-        reviewed_by=by,
-    )
+        raise already
+    try:
+        with transaction.atomic():  # two reviews of one quarter at once: one lands
+            review = QuarterlyReview.objects.create(
+                plan=plan,
+                quarter=quarter,
+                actuals=plan_actuals(plan).as_dict(),
+                customer_changes=customer_changes,
+                adjustments=adjustments,
+                reviewed_by=by,
+            )
+    except IntegrityError:
+        raise already from None
     PlanRevision.objects.create(
         plan=plan, what=f"review_q{quarter}", text=f"{customer_changes}\n\n{adjustments}", by=by
     )

@@ -116,9 +116,13 @@ def plan_create(request: HttpRequest, account_pk: int) -> HttpResponse:
     last = account.plans.filter(status=PlanStatus.CLOSED).order_by("-fiscal_year").first()
     if request.method == "POST":
         copy_from = last if request.POST.get("copy") and last else None
-        plan = services.plan_create(
-            account=account, fiscal_year=year, by=request.user, copy_from=copy_from
-        )
+        try:
+            plan = services.plan_create(
+                account=account, fiscal_year=year, by=request.user, copy_from=copy_from
+            )
+        except services.PlanExists as exists:
+            messages.info(request, exists.messages[0])
+            return redirect("plans:detail", pk=exists.plan.pk)
         messages.success(request, _("The FY %(year)s plan was started.") % {"year": year})
         return redirect("plans:detail", pk=plan.pk)
     return render(
