@@ -318,11 +318,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; lock-outs come as warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 if CELERY_TASK_ALWAYS_EAGER:
     # Tasks run in place: a line per task, and kombu's note that the in-memory broker
     # has no host, would only crowd the development server's output.
-    LOGGING["loggers"] = {
-        "celery.app.trace": {"level": "WARNING"},
-        "kombu.connection": {"level": "ERROR"},
-    }
+    LOGGING["loggers"].update(
+        {
+            "celery.app.trace": {"level": "WARNING"},
+            "kombu.connection": {"level": "ERROR"},
+        }
+    )
