@@ -15,18 +15,7 @@ from tests.factories import OpportunityFactory, StakeholderFactory
 
 def opened(client, url: str, **changes) -> dict:
     """What the browser would post back: the form as rendered, with the user's changes."""
-    form = client.get(url).context["form"]
-    data = {}
-    for field in form:
-        value = field.value()
-        if isinstance(value, list | tuple):
-            data[field.html_name] = [str(v) for v in value]
-        elif isinstance(value, bool):
-            if value:
-                data[field.html_name] = "on"
-        else:
-            data[field.html_name] = "" if value is None else str(value)
-    return {**data, **changes}
+    return {**resubmit(client.get(url).context["form"]), **changes}
 
 
 @pytest.fixture
@@ -59,7 +48,7 @@ def test_a_second_account_edit_on_top_of_the_first_is_refused(
 
 
 def resubmit(form) -> dict:
-    """What the browser posts back from a refused form, as it was rendered."""
+    """What the browser posts back from a form as it was rendered."""
     data = {}
     for field in form:
         value = field.value()
