@@ -1,5 +1,9 @@
 """Tiering as it runs in production: the lock, and a real Celery worker on Redis."""
 
+import os
+import subprocess
+import sys
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -45,3 +49,47 @@ def test_a_real_worker_recomputes_the_tiers(kam1, worker_queue):
     assert result == {"as_of": "2026-11-23", "accounts": 1, "pruned": 0}
     snapshot = TierSnapshot.objects.get(account=account)
     assert (snapshot.revenue_12m, snapshot.abc, snapshot.status) == (Decimal("500"), "A", "active")
+
+
+HOLD_THE_LOCK = """
+import django, sys
+django.setup()
+from django.db import connection, transaction
+from accounts.tiering import exclusive_run
+with transaction.atomic(), exclusive_run():
+    print("locked", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(120)")  # a long statement of the run
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_killed_mid_statement_frees_the_lock_within_seconds():
+    """SIGKILL leaves the server running the dead client's statement, lock held; the run's
+    connection check notices the client is gone and ends it, lock and all."""
+    needs_postgresql()
+    from tests.conftest import ROOT, _database_url
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SETTINGS_MODULE": "kamcrm.settings",
+    }
+    run = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert run.stdout.readline().strip() == "locked"
+    run.kill()
+    run.wait(10)
+
+    started, free = time.monotonic(), False
+    while time.monotonic() - started < 10 and not free:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+            free = cursor.fetchone()[0]
+        time.sleep(0.2)
+
+    assert free, "the killed run still holds the lock"
+    assert time.monotonic() - started < 5
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
