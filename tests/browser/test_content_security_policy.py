@@ -4,6 +4,7 @@ main page, for each role, loads in Chromium with no violation and no console err
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accounts.models import Account
 from kamcrm.models import User
@@ -75,10 +76,10 @@ def test_behaviours_bound_from_the_script_file_still_work(page, live_server, kam
     sign_in(page, live_server, "kam1", PASSWORD)
     page.goto(f"{live_server.url}{reverse('notifications')}")
 
-    page.get_by_label("Language").select_option("pl")
+    with page.expect_navigation():  # the change submits the form: a new page loads
+        page.get_by_label("Language").select_option("pl")
 
-    page.wait_for_url("**/notifications/")
-    assert page.locator("html").get_attribute("lang") == "pl"
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
     asked: list[str] = []
     page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.evaluate(
