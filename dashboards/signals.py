@@ -57,7 +57,8 @@ def _refresh_soon() -> None:
     queues it a moment ahead, the others within that moment find it queued. A write the
     running task misses leaves its KAM stale, which the next visit recomputes."""
     if cache.add(QUEUED_KEY, True, timeout=QUEUE_WINDOW):
-        refresh_changed_figures.apply_async(countdown=QUEUE_WINDOW / 2)
+        # No retries: a save must not wait on a broker that is away (logged by on_commit).
+        refresh_changed_figures.apply_async(countdown=QUEUE_WINDOW / 2, retry=False)
 
 
 def _account_row_changed(sender, instance, **kwargs):

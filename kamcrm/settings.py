@@ -134,7 +134,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's own psycopg pool replaces persistent connections (CONN_MAX_AGE must stay 0).
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+    # With health checks on, the pool checks each connection before handing it out, so
+    # one the server dropped (a restart, a killed backend) is replaced instead of failing
+    # a request; a server that does not answer fails a new connection in seconds.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"pool": {"timeout": 10}, "connect_timeout": 3}
+    )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a management command writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -195,9 +201,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis that cannot be reached is a cache miss, never a 500 (kamcrm/cache.py).
+            "BACKEND": "kamcrm.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kamcrm",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

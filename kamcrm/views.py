@@ -50,17 +50,44 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers: 503 when the database cannot answer."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except DatabaseError:
-        database = "unreachable"
+    """Each dependency's state, within about three seconds whatever is down: 503 when
+    the database cannot answer (nothing works without it); the cache and the broker
+    only degrade the app, so they are reported, not failed on."""
+    database = _database_state()
     return JsonResponse(
-        {"database": database, "broker": _broker_state()},
+        {"database": database, "cache": _cache_state(), "broker": _broker_state()},
         status=200 if database == "ok" else 503,
     )
+
+
+def _database_state() -> str:
+    """A fresh connection with a short timeout, not one from the pool: the pool would
+    wait its whole timeout for a connection while the database is away."""
+    try:
+        if connection.vendor == "postgresql":
+            import psycopg
+
+            params = connection.get_connection_params()
+            with psycopg.connect(**params, connect_timeout=1) as probe:
+                probe.execute("SELECT 1")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+    except (DatabaseError, OSError, Exception):  # psycopg's errors, refused sockets
+        return "unreachable"
+    return "ok"
+
+
+def _cache_state() -> str:
+    if not settings.REDIS_URL:
+        return "local"
+    from django.core.cache import cache
+
+    try:
+        cache._cache.get_client(write=True).ping()  # the raw client: no forgiving here
+    except Exception:
+        return "unreachable"
+    return "ok"
 
 
 def _broker_state() -> str:
@@ -70,7 +97,7 @@ def _broker_state() -> str:
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=1)
+            conn.ensure_connection(max_retries=0, timeout=1)
     except Exception:  # any transport error means the same to a load balancer
         return "unreachable"
     return "ok"
