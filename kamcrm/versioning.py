@@ -67,6 +67,12 @@ class VersionedForm(forms.ModelForm):
         except signing.BadSignature:
             return None
 
+    def changed_by_user(self) -> list[str]:
+        """The form's fields the user changed from what it was opened with (all of them
+        when that is unknown): what a save should write."""
+        opened = self._opened_values()
+        return [n for n in self._own_fields() if self._user_changed(n, opened)]
+
     def _user_changed(self, name: str, opened: dict | None) -> bool:
         """Whether the user changed `name` from the value the form was opened with (when
         that is unknown, as if they had)."""
@@ -142,8 +148,7 @@ class VersionedForm(forms.ModelForm):
             names = {f.name for f in concrete if not f.primary_key}
             # Coming back from a refusal, only what the user changed: the rest is what
             # the form showed as stored.
-            opened = self._opened_values()
-            fields = [n for n in self._own_fields() if n in names and self._user_changed(n, opened)]
+            fields = [n for n in self.changed_by_user() if n in names]
             fields += [f.name for f in concrete if getattr(f, "auto_now", False)]
             self.instance.save(update_fields=[*fields, "version"])
             self._save_m2m()

@@ -5,6 +5,7 @@ from accounts.forms import account_people
 from accounts.models import Stakeholder, Strategy
 from accounts.tactics import TACTICS
 from kamcrm.forms import sharing_choices, style_widgets
+from kamcrm.versioning import VersionedForm
 
 from .models import (
     AccountPlan,
@@ -22,13 +23,13 @@ class SectionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class TargetsForm(forms.ModelForm):
-    """The plan's strategy, tactics and yearly targets."""
+class TargetsForm(VersionedForm):
+    """The plan's strategy, tactics and yearly targets; a save on top of someone else's
+    is refused with both in view, as for accounts (kamcrm.versioning)."""
 
     tactics = forms.MultipleChoiceField(
         label=_("Tactics"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = AccountPlan
@@ -45,7 +46,6 @@ class TargetsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("version", self.instance.version)
         strategy = self.data.get("strategy") or self.instance.strategy
         choices = [str(t) for t in TACTICS.get(strategy, [])]
         choices += [t for t in self.instance.tactics if t not in choices]

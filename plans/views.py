@@ -188,19 +188,23 @@ def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = TargetsForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        # Only what the user changed: coming back from a refusal, the rest is as stored.
+        data = {k: form.cleaned_data[k] for k in form.changed_by_user()}
         try:
             services.plan_update_targets(
                 plan=plan, data=data, version=form.cleaned_data["version"], by=request.user
             )
         except services.StaleEdit:
-            messages.error(
-                request, _("Someone changed the plan meanwhile; here it is as stored now.")
-            )
-            return redirect("plans:targets", pk=plan.pk)
-        messages.success(request, _("The strategy and targets were saved."))
-        return redirect("plans:detail", pk=plan.pk)
-    return render(request, "plans/targets_edit.html", {"plan": plan, "form": form})
+            form.refuse()  # the user's entries stay, the stored values beside them
+        else:
+            messages.success(request, _("The strategy and targets were saved."))
+            return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request,
+        "plans/targets_edit.html",
+        {"plan": plan, "form": form},
+        status=409 if form.stale else 200,
+    )
 
 
 @service_refusals

@@ -1,9 +1,11 @@
 from decimal import Decimal
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OpportunityStage
+from plans.models import AccountPlan
 from plans.services import plan_actuals
 from tests.factories import OpportunityFactory, RevenueLineFactory
 
@@ -54,6 +56,7 @@ def test_a_submitted_plan_is_not_edited(client, kam1, plan):
 def test_targets_of_a_submitted_plan_are_refused_with_the_reason(client, kam1, plan):
     client.force_login(kam1)
     client.post(reverse("plans:transition", args=[plan.pk, "submit"]))
+    plan.refresh_from_db()  # the form as opened after the submit: its version is current
     data = {"strategy": plan.strategy or "retain", "strategy_reason": "x", "version": plan.version}
     data |= {"opportunities_to_cultivate": 9, "opportunities_to_capture": 1}
     data |= {"contract_value_target": "1", "payments_target": "1"}
@@ -99,3 +102,26 @@ def test_actuals_are_computed_live(plan, account):
     assert (actuals.opportunities_open, actuals.opportunities_won) == (1, 1)
     assert actuals.contract_value_signed == Decimal("700")
     assert actuals.payments_collected == Decimal("250")
+
+
+def test_a_stale_targets_save_keeps_the_users_entries_and_only_writes_their_changes(
+    client, kam1, plan
+):
+    client.force_login(kam1)
+    url = reverse("plans:targets", args=[plan.pk])
+    form = client.get(url).context["form"]
+    mine = {f.html_name: "" if f.value() is None else f.value() for f in form}
+    mine.pop("tactics", None)
+    mine |= {"strategy": plan.strategy or "retain", "strategy_reason": "Stable"}
+    mine["contract_value_target"] = "5000000"
+    AccountPlan.objects.filter(pk=plan.pk).update(payments_target=750, version=F("version") + 1)
+
+    refused = client.post(url, mine)
+
+    assert refused.status_code == 409
+    assert refused.context["form"]["contract_value_target"].value() == "5000000"
+    again = {f.html_name: "" if f.value() is None else f.value() for f in refused.context["form"]}
+    again.pop("tactics", None)
+    assert client.post(url, again).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.contract_value_target, plan.payments_target) == (5_000_000, 750)
