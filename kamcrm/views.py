@@ -67,13 +67,16 @@ def _database_state() -> str:
         if connection.vendor == "postgresql":
             import psycopg
 
-            params = connection.get_connection_params()
-            with psycopg.connect(**params, connect_timeout=1) as probe:
-                probe.execute("SELECT 1")
+            params = {**connection.get_connection_params(), "connect_timeout": 1}
+            try:
+                with psycopg.connect(**params) as probe:
+                    probe.execute("SELECT 1")
+            except psycopg.Error:
+                return "unreachable"
         else:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
-    except (DatabaseError, OSError, Exception):  # psycopg's errors, refused sockets
+    except DatabaseError:
         return "unreachable"
     return "ok"
 
