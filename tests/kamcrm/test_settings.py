@@ -70,7 +70,11 @@ def test_it_uses_postgresql_with_a_pool_and_redis_when_configured():
     }
 
     assert settings_value("DATABASES['default']['ENGINE']", **env).endswith("postgresql")
-    assert settings_value("DATABASES['default']['OPTIONS']['pool']", **env) == "True"
+    assert settings_value("DATABASES['default']['OPTIONS']['pool']", **env) == "{'timeout': 10}"
+    assert settings_value("DATABASES['default']['CONN_HEALTH_CHECKS']", **env) == "True"
+    assert (
+        settings_value("CACHES['default']['BACKEND']", **env) == "kamcrm.cache.ForgivingRedisCache"
+    )
     assert settings_value("CELERY_TASK_ALWAYS_EAGER", **env) == "False"
     assert settings_value("CELERY_BROKER_URL", **env) == "redis://cache.internal:6379/0"
 
