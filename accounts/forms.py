@@ -258,7 +258,7 @@ class ActivityForm(forms.ModelForm):
         self.fields["our_people"].queryset = User.objects.filter(is_active=True)
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(VersionedForm):
     class Meta:
         model = Commitment
         fields = ["what", "due", "owner", "done_on"]

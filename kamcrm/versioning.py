@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms.models import model_to_dict
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -191,4 +192,5 @@ def _shown(instance, name: str) -> str:
     value = display() if display else getattr(instance, name)
     if isinstance(value, models.Manager):
         value = ", ".join(str(item) for item in value.all())
-    return str(value) if value not in (None, "") else "\N{EN DASH}"
+    # In the reader's own format: dates, numbers and money as the page shows them.
+    return str(formats.localize(value)) if value not in (None, "") else "\N{EN DASH}"

@@ -79,7 +79,7 @@ class ReviewForm(forms.ModelForm):
         }
 
 
-class PeopleTargetForm(forms.ModelForm):
+class PeopleTargetForm(VersionedForm):
     class Meta:
         model = PeopleTarget
         fields = ["stakeholder", "target_closeness", "target_solution", "target_price"]
@@ -90,7 +90,7 @@ class PeopleTargetForm(forms.ModelForm):
         style_widgets(self.fields, small=True)
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(VersionedForm):
     class Meta:
         model = PlanGoal
         fields = ["name", "unit", "target", "actual"]
@@ -100,7 +100,7 @@ class GoalForm(forms.ModelForm):
         style_widgets(self.fields, small=True)
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(VersionedForm):
     class Meta:
         model = PlanAction
         fields = ["what", "owner", "due", "status"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Account, NineBoxClass, Strategy
 from accounts.models.money import MONEY
 from accounts.periods import add_months
+from kamcrm.versioning import Versioned
 
 
 class PlanSettings(models.Model):
@@ -183,7 +184,7 @@ class PlanActionQuerySet(models.QuerySet):
         return self.filter(status=ActionStatus.OPEN, due__lt=today or timezone.localdate())
 
 
-class PlanAction(models.Model):
+class PlanAction(Versioned):
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="actions")
     what = models.CharField(_("what"), max_length=300)
     owner = models.ForeignKey(
@@ -268,7 +269,7 @@ class Reminder(models.Model):
         return f"{self.kind} {self.account_id} FY{self.fiscal_year} Q{self.quarter}"
 
 
-class PlanGoal(models.Model):
+class PlanGoal(Versioned):
     """A goal or KPI of the plan (revenue against target, retention, growth, ...)."""
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="goals")
@@ -286,7 +287,7 @@ class PlanGoal(models.Model):
         return self.name
 
 
-class PeopleTarget(models.Model):
+class PeopleTarget(Versioned):
     """004's ECM: a key person's scores when the plan was approved, and where we aim."""
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="people")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Account, ProductLine
 from accounts.selectors import group_units
 from kamcrm.query import query_values
+from kamcrm.versioning import StaleEdit
 
 from . import services
 from .forms import (
@@ -286,22 +287,32 @@ def plan_rows(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     if which not in ROW_FORMSETS or not services.can_edit(request.user, plan):
         raise Http404
     services.require_status(plan, *ROW_STATES[which])
-    formset = ROW_FORMSETS[which](request.POST or None, instance=plan, form_kwargs={"plan": plan})
+    rows = ROW_FORMSETS[which]
+    formset = rows(request.POST or None, instance=plan, form_kwargs={"plan": plan})
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-            PlanRevision.objects.create(
-                plan=plan,
-                what=which,
-                by=request.user,
-                text="\n".join(str(form.instance) for form in formset.forms if form.has_changed()),
-            )
-        messages.success(request, _("%(what)s saved.") % {"what": ROW_TITLES[which]})
-        return redirect("plans:detail", pk=plan.pk)
+        try:
+            with transaction.atomic():
+                formset.save()
+                PlanRevision.objects.create(
+                    plan=plan,
+                    what=which,
+                    by=request.user,
+                    text="\n".join(str(f.instance) for f in formset.forms if f.has_changed()),
+                )
+        except StaleEdit:
+            # Someone saved one of these rows meanwhile: checking again names it, and
+            # nothing of this save was kept.
+            formset = rows(request.POST, instance=plan, form_kwargs={"plan": plan})
+            formset.is_valid()
+        else:
+            messages.success(request, _("%(what)s saved.") % {"what": ROW_TITLES[which]})
+            return redirect("plans:detail", pk=plan.pk)
+    stale = any(getattr(form, "stale", False) for form in formset.forms)
     return render(
         request,
         "plans/plan_rows.html",
         {"plan": plan, "formset": formset, "title": ROW_TITLES[which]},
+        status=409 if stale else 200,
     )
 
 

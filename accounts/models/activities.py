@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kamcrm.versioning import Versioned
+
 from .accounts import Account
 from .people import Stakeholder
 from .scoped import AccountScopedQuerySet
@@ -61,7 +63,7 @@ class CommitmentQuerySet(AccountScopedQuerySet):
         return self.filter(done_on__isnull=True, due__lt=today or timezone.localdate())
 
 
-class Commitment(models.Model):
+class Commitment(Versioned):
     """A promise made to the customer; lateness loses key accounts (001)."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="commitments")
