@@ -1,8 +1,7 @@
 """Account views, one module per concept; every lookup goes through visible_to/editable_by."""
 
-from contextlib import suppress
-
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from kamcrm.versioning import StaleEdit
 
 from ..models import Account
+from ..models.accounts import is_reporting_cycle
 
 
 def editable_account(request: HttpRequest, pk: int) -> Account:
@@ -31,14 +31,28 @@ def edit_child(
     account = editable_account(request, pk)
     instance = get_object_or_404(model, account=account, pk=child_pk) if child_pk else None
     form = form_class(request.POST or None, instance=instance, account=account, **form_kwargs)
+    conflict = False
     if request.method == "POST" and form.is_valid():
-        with suppress(StaleEdit):  # refused: the form says so, and the page answers 409
-            saved = form.save()
+        try:
+            with transaction.atomic():
+                saved = form.save()
+        except StaleEdit:
+            conflict = True  # refused: the form says so
+        except IntegrityError as error:
+            # The form's own check passed, then someone else's save made this one clash:
+            # a boss moved below the person, or the same thing (the same person on the
+            # team, the same competitor or influence) added a moment before.
+            conflict = True
+            if is_reporting_cycle(error):
+                form.add_error(None, _("Reporting lines cannot go round in a circle."))
+            else:
+                form.add_error(None, _("Someone added this a moment ago; it is already there."))
+        else:
             messages.success(request, _("%(thing)s was saved.") % {"thing": saved})
             return redirect("accounts:detail", pk=account.pk)
     return render(
         request,
         "accounts/child_form.html",
         {"account": account, "form": form, "title": title},
-        status=409 if getattr(form, "stale", False) else 200,
+        status=409 if conflict else 200,
     )
