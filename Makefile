@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench install clean
+.PHONY: run test lint fmt bench load install clean
 
 ## run: set everything up and serve the app with demo data on 127.0.0.1:$(PORT)
 run: export DJANGO_DEBUG = true
@@ -32,6 +32,10 @@ bench: install
 	$(BIN)/python bench/tiering.py $(BENCH_ARGS)
 	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)
 	$(BIN)/python bench/imports.py $(BENCH_ARGS)
+
+## load: the demo under load on gunicorn, PostgreSQL and Redis, with and without faults
+load: install
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 install: $(VENV)/.installed
 
