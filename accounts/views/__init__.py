@@ -54,5 +54,5 @@ def edit_child(
         request,
         "accounts/child_form.html",
         {"account": account, "form": form, "title": title},
-        status=409 if conflict else 200,
+        status=409 if conflict or getattr(form, "stale", False) else 200,
     )
