@@ -18,7 +18,7 @@ from datetime import timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
@@ -86,13 +86,14 @@ def job_matched(job: ImportJob, **changes) -> None:
         raise
 
 
-def job_again(earlier: ImportJob, by, *, dry_run: bool) -> ImportJob:
+def job_again(earlier: ImportJob, *, dry_run: bool) -> ImportJob:
     """The file of an earlier job, queued again (after a clean dry run, to be imported;
-    after missing product lines were added, to be checked again); the earlier job lets go
-    of its copy. QueueUnavailable as for job_queue."""
-    fields = ["kind", "default_owner", "language", "file_name", "content", "encoding"]
-    fields += ["decimal", "date_format", "mapping"]
-    job = job_queue(created_by=by, dry_run=dry_run, **{f: getattr(earlier, f) for f in fields})
+    after missing product lines were added, to be checked again), with its uploader's
+    rights whoever pressed the button; the earlier job lets go of its copy.
+    QueueUnavailable as for job_queue."""
+    fields = ["kind", "default_owner", "created_by", "language", "file_name", "content"]
+    fields += ["encoding", "decimal", "date_format", "mapping"]
+    job = job_queue(dry_run=dry_run, **{f: getattr(earlier, f) for f in fields})
     ImportJob.objects.filter(pk=earlier.pk).update(content="")
     return job
 
@@ -148,7 +149,9 @@ def job_run(job_id: int, queue: str = "") -> None:
         raise
     finally:
         beating.stop()
-    ImportJob.objects.filter(pk=job.pk).update(
+    # Only while still ours: a sweep that took the job from a worker it thought dead
+    # has queued it again, and that run's result is the one kept.
+    ImportJob.objects.filter(pk=job.pk, state=ImportState.RUNNING, attempts=job.attempts).update(
         state=ImportState.DONE,
         report=report.as_dict(keep=SHOWN_PROBLEMS),  # a file of bad rows stays a small row
         # Imported or refused, the rows live in the tables or nowhere; a clean dry run
@@ -234,9 +237,14 @@ class _Heartbeat:
     def _beat(self) -> None:
         try:
             while not self.stopped.wait(HEARTBEAT_SECONDS):
-                ImportJob.objects.filter(pk=self.job_id, state=ImportState.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
+                try:
+                    ImportJob.objects.filter(pk=self.job_id, state=ImportState.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:
+                    # A dropped connection: the next beat opens a new one. One missed
+                    # beat is far from the sweep's minute.
+                    connection.close()
         finally:
             connection.close()
 

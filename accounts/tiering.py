@@ -214,12 +214,14 @@ def exclusive_run() -> Iterator[None]:
     """One run at a time, across processes and machines. The lock lives as long as the
     run's transaction, and the transaction no longer than its client: a run killed
     mid-statement is noticed by the server within seconds (client_connection_check_
-    interval), one stopped between statements within a minute (idle_in_transaction_
-    session_timeout), and either way the lock goes with it."""
+    interval; killed between statements, its socket closes at once), one hung between
+    statements within ten minutes (idle_in_transaction_session_timeout), and either way
+    the lock goes with it."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL client_connection_check_interval = '2s'")
-            cursor.execute("SET LOCAL idle_in_transaction_session_timeout = '60s'")
+            # Long enough for the run's Python between statements at 100,000 accounts.
+            cursor.execute("SET LOCAL idle_in_transaction_session_timeout = '10min'")
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
             if not cursor.fetchone()[0]:
                 raise TieringBusy

@@ -122,6 +122,7 @@ class _RowReader:
         return {
             "line": line,
             "external_id": values.pop("external_id"),
+            # None: the file has no parent column; "": the account has no parent.
             "parent": values.pop("parent_external_id", None),
             "owner": self.kams.get(owner),
             "values": values,
@@ -224,13 +225,16 @@ def _write(parsed, existing, default_owner, with_parents: bool, report: ImportRe
     Account.objects.bulk_create(new, batch_size=1000)
     moved: list[Account] = []
     if with_parents:
+        parents = {i["parent"] for i in parsed.values() if i["parent"]}
         ids = dict(
-            Account.objects.filter(
-                external_id__in=list(parsed) + [i["parent"] for i in parsed.values()]
-            ).values_list("external_id", "pk")
+            Account.objects.filter(external_id__in=[*parsed, *parents]).values_list(
+                "external_id", "pk"
+            )
         )
         for account in [*new, *existing.values()]:
-            target = ids.get(parsed[account.external_id]["parent"])
+            parent = parsed[account.external_id]["parent"]
+            # An empty cell is no parent, never the accounts whose external id is blank.
+            target = ids[parent] if parent else None
             if account.parent_id != target:
                 account.parent_id = target
                 moved.append(account)

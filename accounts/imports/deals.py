@@ -111,7 +111,8 @@ class OpportunityImport(RecordImport):
             reason = values.get("close_reason", stored.close_reason if stored else "")
             if not reason:
                 report.error(line, _("say why the deal was lost"), "close_reason")
-        if stage and "probability" not in values and (stored is None or "stage" in values):
+        moved = stored is None or values.get("stage", stored.stage) != stored.stage
+        if stage and "probability" not in values and moved:
             values["probability"] = (
                 100 if stage.outcome == StageOutcome.WON else stage.default_probability
             )

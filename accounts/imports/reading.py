@@ -33,6 +33,7 @@ DATE_FORMATS = {
 DATE_CHOICES = [(AUTO, gettext_lazy("Detect from the file"))] + [(k, k) for k in DATE_FORMATS]
 ENCODING_NAMES = {
     "xlsx": gettext_lazy("an Excel workbook (its first sheet)"),
+    "utf-16": gettext_lazy("UTF-16 (Unicode text)"),
     "utf-8": "UTF-8",
     "utf-8-sig": gettext_lazy("UTF-8 with BOM"),
     "cp1252": gettext_lazy("Windows-1252 (Western European)"),
@@ -180,8 +181,20 @@ def decode(data: bytes, name: str = "") -> tuple[str, str]:
 
     if is_xlsx(data, name):
         return xlsx_to_csv(data), ENCODING
-    encoding = detect_encoding(iter([data]))
-    return data.decode(encoding), encoding
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"  # Excel's "Unicode text"
+    else:
+        encoding = detect_encoding(iter([data]))
+    text = data.decode(encoding)
+    if "\x00" in text:
+        # No CSV a person saves holds one; PostgreSQL could not even keep the file.
+        raise BadHeader(
+            _(
+                "The file holds NUL characters, so it is no text file (or UTF-16 without "
+                "its byte order mark). Save it as CSV UTF-8 and upload it again."
+            )
+        )
+    return text, encoding
 
 
 def _delimiter(header_line: str, known: list[str]) -> str:

@@ -45,8 +45,9 @@ def import_revenue(
             _report_repeated_refs(report)
             if not report.ok or dry_run:
                 raise Rollback
-            report.created, report.updated = _upsert()
-            portfolio_changed.send(sender=RevenueLine, owner_ids=None)
+            report.created, report.updated, report.unchanged = _upsert()
+            if report.created or report.updated:
+                portfolio_changed.send(sender=RevenueLine, owner_ids=None)
             _drop_stage()
     except Rollback:
         pass
@@ -183,9 +184,16 @@ def _report_repeated_refs(report: ImportReport) -> None:
             )
 
 
-def _upsert() -> tuple[int, int]:
-    """(created, updated): every staged line in one statement."""
+def _upsert() -> tuple[int, int, int]:
+    """(created, updated, unchanged): every staged line in one statement; a stored line
+    that already says the same is left alone, not rewritten."""
     target = RevenueLine._meta.db_table
+    # Null-safe "differs": PostgreSQL's IS DISTINCT FROM, SQLite's IS NOT.
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    changed = " OR ".join(
+        f"{target}.{column} {differs} excluded.{column}"
+        for column in ("date", "amount", "currency_id", "product_line_id")
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {STAGE}")
         staged = cursor.fetchone()[0]
@@ -193,7 +201,7 @@ def _upsert() -> tuple[int, int]:
             f"""SELECT COUNT(*) FROM {STAGE} s JOIN {target} r
                 ON r.account_id = s.account_id AND r.external_ref = s.external_ref"""
         )
-        updated = cursor.fetchone()[0]
+        stored = cursor.fetchone()[0]
         # "WHERE true" lets SQLite tell the SELECT's end from the upsert clause.
         cursor.execute(
             f"""INSERT INTO {target}
@@ -203,9 +211,13 @@ def _upsert() -> tuple[int, int]:
                 ON CONFLICT (account_id, external_ref) DO UPDATE SET
                     date = excluded.date, amount = excluded.amount,
                     currency_id = excluded.currency_id,
-                    product_line_id = excluded.product_line_id"""
+                    product_line_id = excluded.product_line_id
+                WHERE {changed}"""
         )
-    return staged - updated, updated
+        written = cursor.rowcount
+    created = staged - stored
+    updated = written - created
+    return created, updated, stored - updated
 
 
 def _amount(value, currency: Currency):

@@ -77,15 +77,15 @@ def import_users(table: Table, *, dry_run: bool = False) -> ImportReport:
             for name, value in values.items():
                 setattr(user, name, value)
             changed.append(user)
-    with transaction.atomic():
-        try:
+    try:
+        with transaction.atomic():
             # One by one: User.save keeps is_staff/is_superuser in step with the role.
             for user in [*new, *changed]:
                 user.save()
             if dry_run:
-                raise Rollback
-        except Rollback:
-            pass
+                raise Rollback  # out of the atomic block: the saves are undone
+    except Rollback:
+        pass
     if new:
         report.warnings.append(
             _("%(count)d new users have no password yet: send each a password link from Users.")

@@ -5,7 +5,6 @@ ways is refused by format detection, never guessed."""
 
 import csv
 import io
-import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -24,22 +23,22 @@ def xlsx_to_csv(data: bytes) -> str:
     """The first sheet as CSV text; BadHeader when the file is no readable workbook."""
     from openpyxl import load_workbook  # only imports that read a workbook need it
 
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        try:
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                # Empty rows too (as blank lines the reader skips), so the reported line
+                # numbers are the sheet's row numbers.
+                writer.writerow([_text(value) for value in row] if any(row) else [])
+        finally:
+            book.close()
+    except Exception as error:  # zip, XML, or openpyxl's own: a file it cannot read
         raise BadHeader(
             _("The file is not a readable Excel workbook (%(error)s). Save it as .xlsx or CSV.")
             % {"error": error}
         ) from None
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    try:
-        for row in book.worksheets[0].iter_rows(values_only=True):
-            cells = [_text(value) for value in row]
-            if any(cells):
-                writer.writerow(cells)
-    finally:
-        book.close()
     return out.getvalue()
 
 

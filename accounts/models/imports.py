@@ -74,8 +74,8 @@ class ImportJob(models.Model):
 
 
 class ColumnMapping(models.Model):
-    """A column name of someone's export matched to ours once, so the next file with the
-    same header imports without asking (one company, one ERP: shared by everyone)."""
+    """A column name of someone's export matched to ours once, so the next file with that
+    column imports without asking (one company, one ERP: shared by everyone)."""
 
     kind = models.CharField(max_length=20, choices=ImportKind)
     source = models.CharField(_("column in the file"), max_length=200)
@@ -90,13 +90,16 @@ class ColumnMapping(models.Model):
     def __str__(self) -> str:
         return f"{self.kind}: {self.source} -> {self.column}"
 
-    @classmethod
-    def remembered(cls, kind: str, header: list[str]) -> dict[str, str]:
-        return dict(
-            cls.objects.filter(kind=kind, source__in=header).values_list("source", "column")
-        )
+    # A file column named like one of ours means ours: a match for it is used for the
+    # file at hand but never remembered, nor applied to the next file.
 
     @classmethod
-    def remember(cls, kind: str, mapping: dict[str, str]) -> None:
+    def remembered(cls, kind: str, header: list[str], ours: list[str]) -> dict[str, str]:
+        names = [name for name in header if name not in ours]
+        return dict(cls.objects.filter(kind=kind, source__in=names).values_list("source", "column"))
+
+    @classmethod
+    def remember(cls, kind: str, mapping: dict[str, str], ours: list[str]) -> None:
         for source, column in mapping.items():
-            cls.objects.update_or_create(kind=kind, source=source, defaults={"column": column})
+            if source not in ours:
+                cls.objects.update_or_create(kind=kind, source=source, defaults={"column": column})

@@ -50,7 +50,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         try:
             text, encoding = decode(data["file"].read(), data["file"].name)
             header = header_of(text, TYPES[data["kind"]].columns)
-            mapping = ColumnMapping.remembered(data["kind"], header)
+            ours = TYPES[data["kind"]].columns.known
+            mapping = ColumnMapping.remembered(data["kind"], header, ours)
             table_of(data["kind"], text, encoding=encoding, mapping=mapping, **formats)
         except MissingColumns:
             # The file names its columns its own way: the uploader matches them to ours.
@@ -96,8 +97,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @permission_required("accounts.import_data", raise_exception=True)
 def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
-    """Match the file's columns to ours; remembered for the next file with the same
-    header, whoever uploads it."""
+    """Match the file's columns to ours; remembered for the next file with those columns,
+    whoever uploads it."""
     job = get_object_or_404(_jobs_of(request.user).filter(state=ImportState.MATCHING), pk=pk)
     columns = TYPES[job.kind].columns
     header = header_of(job.content, columns)
@@ -117,7 +118,7 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
         except BadHeader as error:
             form.add_error(None, str(error))
         else:
-            ColumnMapping.remember(job.kind, form.mapping)
+            ColumnMapping.remember(job.kind, form.mapping, columns.known)
             try:
                 job_matched(job, mapping=form.mapping, **formats)
             except QueueUnavailable:
@@ -174,7 +175,7 @@ def import_now(request: HttpRequest, pk: int) -> HttpResponse:
     if not dry_run.report.get("ok"):
         raise Http404
     try:
-        job = job_again(dry_run, request.user, dry_run=False)
+        job = job_again(dry_run, dry_run=False)
     except QueueUnavailable:
         messages.error(
             request,
@@ -200,7 +201,7 @@ def import_add_product_lines(request: HttpRequest, pk: int) -> HttpResponse:
     for name in names:
         ProductLine.objects.get_or_create(name=name[:100])
     try:
-        again = job_again(job, request.user, dry_run=job.dry_run)
+        again = job_again(job, dry_run=job.dry_run)
     except QueueUnavailable:
         messages.error(request, _("The import queue cannot be reached just now. Try again."))
         return redirect("accounts:import_job", pk=pk)

@@ -89,7 +89,7 @@ class ImportCommand(BaseCommand):
                 encoding=encoding,
                 decimal=decimal,
                 date_format=date_format,
-                mapping={**ColumnMapping.remembered(self.kind, header), **given},
+                mapping={**ColumnMapping.remembered(self.kind, header, columns.known), **given},
             )
             report = self.run_import(table, dry_run=dry_run, **options)
         except OSError as error:
