@@ -10,7 +10,14 @@ from ..models import Account, Currency
 from ..models.accounts import AccountType, is_group_cycle
 from ..signals import portfolio_changed
 from .reading import Columns, Table
-from .report import BadValue, ImportReport, choice, field_value, write_or_refuse
+from .report import (
+    BadValue,
+    ImportReport,
+    choice,
+    field_value,
+    refuse_if_changed_meanwhile,
+    write_or_refuse,
+)
 
 DOSSIER = ["industry", "country", "employees", "website", "account_type"]
 ACCOUNT_COLUMNS = Columns(
@@ -206,6 +213,7 @@ def _check_cycles(parsed: dict[str, dict], report: ImportReport) -> None:
 
 
 def _write(parsed, existing, default_owner, with_parents: bool, report: ImportReport) -> None:
+    refuse_if_changed_meanwhile(Account, existing, {k: (parsed[k]["line"], k) for k in existing})
     new, changed = [], []
     for external_id, item in parsed.items():
         values = {

@@ -16,7 +16,13 @@ from ..models import Account
 from ..models.accounts import is_reporting_cycle
 from ..signals import portfolio_changed
 from .reading import Columns, Table
-from .report import BadValue, ImportReport, field_value, write_or_refuse
+from .report import (
+    BadValue,
+    ImportReport,
+    field_value,
+    refuse_if_changed_meanwhile,
+    write_or_refuse,
+)
 
 KEY = ["account_external_id", "external_id"]
 
@@ -141,6 +147,10 @@ class RecordImport:
         }
 
     def _write(self, items: dict, existing: dict, report: ImportReport) -> None:
+        if issubclass(self.model, Versioned):
+            refuse_if_changed_meanwhile(
+                self.model, existing, {k: (items[k]["line"], k[1]) for k in existing}
+            )
         new, changed = [], []
         for key, item in items.items():
             values = item["values"]

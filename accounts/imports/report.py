@@ -16,6 +16,30 @@ class Rollback(Exception):
     database's too) ran, or a file with problems."""
 
 
+class ChangedMeanwhile(Exception):
+    """Rows someone changed in the app while the file was being checked: (line, id)."""
+
+    def __init__(self, rows: list[tuple[int, str]]):
+        self.rows = rows
+
+
+def refuse_if_changed_meanwhile(model, read: dict, lines: dict) -> None:
+    """Locks the stored rows the import will update and refuses, naming their lines, when
+    any moved past the version the import read (a save in the app meanwhile): the
+    import would put back what it read. `read`: key -> record as read; `lines`: key ->
+    (line, id shown)."""
+    if not read:
+        return
+    now = dict(
+        model.objects.select_for_update()
+        .filter(pk__in=[r.pk for r in read.values()])
+        .values_list("pk", "version")
+    )
+    moved = [lines[key] for key, record in read.items() if now.get(record.pk) != record.version]
+    if moved:
+        raise ChangedMeanwhile(sorted(moved))
+
+
 class BadValue(ValueError):
     """A cell's value the import cannot take; the message says why and what to do."""
 
@@ -108,6 +132,15 @@ def write_or_refuse(
                 raise Rollback
     except Rollback:
         pass
+    except ChangedMeanwhile as changed:
+        for line, shown_id in changed.rows:
+            report.error(
+                line,
+                _("was changed in the app while the file was checked; import the file again"),
+                "external_id",
+                shown_id,
+            )
+        report.created = report.updated = report.unchanged = 0
     except IntegrityError as error:
         if not refused(error):
             raise

@@ -126,3 +126,32 @@ def test_adding_product_lines_checks_the_file_again_as_its_uploader(
     again = ImportJob.objects.exclude(pk=job.pk).get()
     assert again.created_by == director1
     assert again.report["created"] == 1
+
+
+def test_an_import_refuses_rows_changed_in_the_app_while_it_checked(north_account):
+    """A colleague saves a person after the import read them: the import would put the
+    old title back, so it refuses that line and writes nothing."""
+    from django.db.models import F
+
+    from accounts.import_jobs import table_of
+    from accounts.imports.people import StakeholderImport
+    from accounts.models import Stakeholder
+    from tests.factories import StakeholderFactory
+
+    person = StakeholderFactory(account=north_account, external_id="P-1", title="Buyer")
+
+    class ColleagueSavesMeanwhile(StakeholderImport):
+        def check(self, item, stored, report):
+            Stakeholder.objects.filter(pk=person.pk).update(title="CFO", version=F("version") + 1)
+
+    csv = "account_external_id,external_id,name,title\nSC-1,P-1,Khun Malee,Head buyer\n"
+    table = table_of("stakeholders", csv, encoding="utf-8", decimal="auto", date_format="auto")
+
+    report = ColleagueSavesMeanwhile(table).run()
+
+    assert report.errors == [
+        (2, "external_id", "“P-1”", "was changed in the app while the file was checked; "
+         "import the file again")
+    ]  # fmt: skip
+    person.refresh_from_db()
+    assert person.title == "CFO"  # the colleague's save stands
