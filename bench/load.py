@@ -15,6 +15,7 @@ stops by itself. Usage: .venv/bin/python bench/load.py [--seconds 20] [--users 8
 
 import argparse
 import http.client
+import math
 import os
 import re
 import signal
@@ -111,7 +112,7 @@ def run_phase(name: str, seconds: float, users: int, accounts: dict, fault=None)
         times = sorted(t * 1000 for t, _ in rows)
         failed = sum(1 for _, status in rows if status == 0 or status >= 500)
         errors += failed
-        p95 = times[int(len(times) * 0.95) - 1] if times else 0
+        p95 = times[math.ceil(len(times) * 0.95) - 1] if times else 0
         median = statistics.median(times) if times else 0
         print(f"{page:<22}{len(rows):>9}{median:>9.0f}{p95:>9.0f}{failed:>8}")
     if faults:

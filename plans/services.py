@@ -93,9 +93,10 @@ def plan_create(*, account: Account, fiscal_year: int, by, copy_from: AccountPla
 
 
 class StaleEdit(versioning.StaleEdit):
-    """Someone saved the section after this editor opened it."""
+    """Someone saved the section, or the plan's targets, after this editor opened it;
+    `section` is what is stored now (a PlanSection, or the AccountPlan)."""
 
-    def __init__(self, section: PlanSection):
+    def __init__(self, section: PlanSection | AccountPlan):
         self.section = section
 
 
