@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
 from .imports import BadHeader, ImportReport, Table
@@ -35,6 +36,11 @@ MAX_ATTEMPTS = 2
 
 class QueueUnavailable(Exception):
     """The broker could not take the job; no job was left behind."""
+
+    message = gettext_lazy(
+        "The import queue cannot be reached just now, so the file was not taken. Try again "
+        "in a few minutes; if it goes on, tell an admin."
+    )
 
 
 def table_of(

@@ -71,13 +71,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             try:
                 job = job_queue(**job_fields, content=text, encoding=encoding, mapping=mapping)
             except QueueUnavailable:
-                form.add_error(
-                    None,
-                    _(
-                        "The import queue cannot be reached just now, so the file was not "
-                        "taken. Try again in a few minutes; if it goes on, tell an admin."
-                    ),
-                )
+                form.add_error(None, QueueUnavailable.message)
             else:
                 return redirect("accounts:import_job", pk=job.pk)
     return render(
@@ -122,7 +116,7 @@ def import_columns(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 job_matched(job, mapping=form.mapping, **formats)
             except QueueUnavailable:
-                form.add_error(None, _("The import queue cannot be reached just now. Try again."))
+                form.add_error(None, QueueUnavailable.message)
             else:
                 return redirect("accounts:import_job", pk=job.pk)
     return render(
@@ -177,10 +171,7 @@ def import_now(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job = job_again(dry_run, dry_run=False)
     except QueueUnavailable:
-        messages.error(
-            request,
-            _("The import queue cannot be reached just now. Try again in a few minutes."),
-        )
+        messages.error(request, QueueUnavailable.message)
         return redirect("accounts:import_job", pk=pk)
     return redirect("accounts:import_job", pk=job.pk)
 
@@ -203,7 +194,7 @@ def import_add_product_lines(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         again = job_again(job, dry_run=job.dry_run)
     except QueueUnavailable:
-        messages.error(request, _("The import queue cannot be reached just now. Try again."))
+        messages.error(request, QueueUnavailable.message)
         return redirect("accounts:import_job", pk=pk)
     messages.success(
         request,
