@@ -119,8 +119,8 @@ def write_or_refuse(
     write: Callable[[], None],
     *,
     dry_run: bool,
-    refused: Callable[[Exception], bool],
-    message: str,
+    refused: Callable[[Exception], bool] = lambda error: False,
+    message: str = "",
 ) -> None:
     """Runs `write` in one transaction, rolled back for a dry run. An IntegrityError the
     `refused` test recognises (a loop the database refused) becomes the report's

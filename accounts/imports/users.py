@@ -2,13 +2,14 @@
 their role and team). Admins only. Upserted by username and team name; new users get no
 password: an admin sends each a link from Users, as for users created by hand."""
 
-from django.db import transaction
+from functools import partial
+
 from django.utils.translation import gettext as _
 
 from kamcrm.models import Role, Team, User
 
 from .reading import Columns, Table
-from .report import BadValue, ImportReport, Rollback, choice, field_value
+from .report import BadValue, ImportReport, choice, field_value, write_or_refuse
 
 USER_COLUMNS = Columns(
     required=["username", "email", "role"],
@@ -77,15 +78,8 @@ def import_users(table: Table, *, dry_run: bool = False) -> ImportReport:
             for name, value in values.items():
                 setattr(user, name, value)
             changed.append(user)
-    try:
-        with transaction.atomic():
-            # One by one: User.save keeps is_staff/is_superuser in step with the role.
-            for user in [*new, *changed]:
-                user.save()
-            if dry_run:
-                raise Rollback  # out of the atomic block: the saves are undone
-    except Rollback:
-        pass
+    # One by one: User.save keeps is_staff/is_superuser in step with the role.
+    write_or_refuse(report, partial(_save_each, [*new, *changed]), dry_run=dry_run)
     if new:
         report.warnings.append(
             _("%(count)d new users have no password yet: send each a password link from Users.")
@@ -132,11 +126,13 @@ def import_teams(table: Table, *, dry_run: bool = False) -> ImportReport:
     report.errors.sort()
     if not report.ok:
         return report
-    if not dry_run:
-        with transaction.atomic():
-            for team in to_save:
-                team.save()
+    write_or_refuse(report, partial(_save_each, to_save), dry_run=dry_run)
     report.created = sum(1 for t in to_save if t.name not in stored)
     report.updated = len(to_save) - report.created
     report.unchanged = len(lines) - len(to_save)
     return report
+
+
+def _save_each(records: list) -> None:
+    for record in records:
+        record.save()
