@@ -6,11 +6,10 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 
 from accounts.models import Account, RevenueLine
+from tests.accounts.uploads import upload
 
 HEADER = "external_id,name,parent_external_id,currency,potential,owner_username\n"
 
@@ -273,17 +272,14 @@ def test_a_european_retail_order_export(tmp_path, rated_accounts):
 # Uploads ----------------------------------------------------------------------------------
 
 
-def post(client, name: str, content: bytes, **fields):
-    data = {"kind": "revenue", "decimal": "auto", "date_format": "auto", **fields}
-    data["file"] = SimpleUploadedFile(name, content)
-    return client.post(reverse("accounts:import"), data)
-
-
 def test_an_upload_that_reads_two_ways_asks_for_the_separator(client, admin, rated_accounts):
     client.force_login(admin)
 
-    response = post(
-        client, "r.csv", b'account_external_id,date,amount,currency\nSCG,2026-01-05,"1,234",THB\n'
+    response = upload(
+        client,
+        "r.csv",
+        b'account_external_id,date,amount,currency\nSCG,2026-01-05,"1,234",THB\n',
+        kind="revenue",
     )
 
     assert "could be a whole number" in response.context["form"].errors["decimal"][0]
@@ -298,7 +294,7 @@ def test_an_upload_in_windows_1252_with_semicolons_imports(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, "r.csv", content.encode("cp1252"))
+        response = upload(client, "r.csv", content.encode("cp1252"), kind="revenue")
     page = client.get(response["Location"])
 
     assert RevenueLine.objects.get().external_ref == "Réf-1"

@@ -6,7 +6,6 @@ import signal
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from accounts.models import Account, ImportJob, RevenueLine
 from accounts.tasks import run_import
 from kamcrm.celery import app
 from tests.accounts.test_imports import ACCOUNTS, wait_for
+from tests.accounts.uploads import upload
 from tests.needs import needs_postgresql
 
 
@@ -78,15 +78,7 @@ def broker_down():
 def test_an_upload_with_the_broker_down_says_so_and_leaves_no_job(client, admin, broker_down):
     client.force_login(admin)
 
-    response = client.post(
-        reverse("accounts:import"),
-        {
-            "kind": "accounts",
-            "file": SimpleUploadedFile("a.csv", ACCOUNTS.encode()),
-            "decimal": "auto",
-            "date_format": "auto",
-        },
-    )
+    response = upload(client, "a.csv", ACCOUNTS.encode(), kind="accounts")
 
     assert response.status_code == 200
     assert "The import queue cannot be reached just now" in response.content.decode()

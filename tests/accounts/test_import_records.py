@@ -5,13 +5,13 @@ importing none."""
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError
 from django.urls import reverse
 
 from accounts.models import Activity, Opportunity, Stakeholder
 from kamcrm.models import Team, User
 from tests.accounts.test_import_formats import command
+from tests.accounts.uploads import upload
 from tests.factories import StakeholderFactory, UserFactory
 
 PEOPLE = (
@@ -161,14 +161,8 @@ def test_a_user_file_naming_a_team_before_it_exists_says_what_to_do(tmp_path, db
 def test_only_admins_import_our_own_people(client, director1, admin):
     client.force_login(director1)
 
-    response = client.post(
-        reverse("accounts:import"),
-        {
-            "kind": "users",
-            "file": SimpleUploadedFile("u.csv", b"username,email,role\nx,x@example.com,admin\n"),
-            "decimal": "auto",
-            "date_format": "auto",
-        },
+    response = upload(
+        client, "u.csv", b"username,email,role\nx,x@example.com,admin\n", kind="users"
     )
 
     assert "kind" in response.context["form"].errors
@@ -183,15 +177,7 @@ def test_people_upload_through_the_page(
     client.force_login(director1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("accounts:import"),
-            {
-                "kind": "stakeholders",
-                "file": SimpleUploadedFile("p.csv", PEOPLE.encode()),
-                "decimal": "auto",
-                "date_format": "auto",
-            },
-        )
+        response = upload(client, "p.csv", PEOPLE.encode(), kind="stakeholders")
     page = client.get(response["Location"])
 
     assert page.context["report"]["created"] == 2
@@ -233,19 +219,11 @@ def test_an_upload_asks_to_match_its_columns_once_and_remembers(
 ):
     client.force_login(director1)
 
-    def upload():
+    def upload_export():
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(
-                reverse("accounts:import"),
-                {
-                    "kind": "opportunities",
-                    "file": SimpleUploadedFile("crm.csv", CRM_EXPORT.encode()),
-                    "decimal": "auto",
-                    "date_format": "auto",
-                },
-            )
+            return upload(client, "crm.csv", CRM_EXPORT, kind="opportunities")
 
-    first = upload()
+    first = upload_export()
     assert "/columns/" in first["Location"]
     page = client.get(first["Location"])
     assert page.context["form"]["stage"].value() == "Stage"  # same name: matched already
@@ -255,22 +233,14 @@ def test_an_upload_asks_to_match_its_columns_once_and_remembers(
     report = client.get(done["Location"]).context["report"]
     assert (report["created"], report["ok"]) == (2, True)
 
-    second = upload()  # the same header again: straight through, nothing asked
+    second = upload_export()  # the same header again: straight through, nothing asked
     assert "/columns/" not in second["Location"]
     assert client.get(second["Location"]).context["report"]["unchanged"] == 2
 
 
 def test_one_file_column_cannot_stand_for_two_of_ours(client, director1, north_account):
     client.force_login(director1)
-    response = client.post(
-        reverse("accounts:import"),
-        {
-            "kind": "opportunities",
-            "file": SimpleUploadedFile("crm.csv", CRM_EXPORT.encode()),
-            "decimal": "auto",
-            "date_format": "auto",
-        },
-    )
+    response = upload(client, "crm.csv", CRM_EXPORT.encode(), kind="opportunities")
     matched = {**CRM_COLUMNS, "name": "Opportunity ID", "decimal": "auto", "date_format": "auto"}
 
     page = client.post(response["Location"], matched)

@@ -4,12 +4,12 @@ import io
 import zipfile
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Account, ColumnMapping, ImportJob, Opportunity, RevenueLine
 from kamcrm.models import User
 from tests.accounts.test_import_formats import HEADER, command
+from tests.accounts.uploads import upload
 from tests.factories import AccountFactory, OpportunityFactory
 
 
@@ -41,18 +41,6 @@ def test_revenue_reimported_unchanged_is_left_alone(tmp_path, rated_accounts):
     assert "0 created, 0 updated, 2 unchanged" in again
     assert "0 created, 1 updated, 1 unchanged" in changed
     assert sorted(RevenueLine.objects.values_list("amount", flat=True)) == [10.5, 25]
-
-
-def upload(client, name: str, content: bytes, kind: str = "accounts"):
-    return client.post(
-        reverse("accounts:import"),
-        {
-            "kind": kind,
-            "file": SimpleUploadedFile(name, content),
-            "decimal": "auto",
-            "date_format": "auto",
-        },
-    )
 
 
 def test_an_upload_holding_nul_characters_is_refused_not_a_500(client, admin):

@@ -6,12 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 from openpyxl import Workbook
 
 from accounts.models import Account, RevenueLine
+from tests.accounts.uploads import upload
 
 
 def workbook(*rows) -> bytes:
@@ -67,15 +66,7 @@ def test_numbers_typed_as_text_with_a_comma_beside_real_numbers_are_refused(
 def test_a_broken_workbook_is_a_clear_error(client, admin):
     client.force_login(admin)
 
-    response = client.post(
-        reverse("accounts:import"),
-        {
-            "kind": "accounts",
-            "file": SimpleUploadedFile("a.xlsx", b"PK\x03\x04 not really a zip"),
-            "decimal": "auto",
-            "date_format": "auto",
-        },
-    )
+    response = upload(client, "a.xlsx", b"PK\x03\x04 not really a zip", kind="accounts")
 
     assert "not a readable Excel workbook" in response.context["form"].errors["file"][0]
 
@@ -88,15 +79,7 @@ def test_a_workbook_uploads(client, admin, kam1, tasks_inline, django_capture_on
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("accounts:import"),
-            {
-                "kind": "accounts",
-                "file": SimpleUploadedFile("a.xlsx", data),
-                "decimal": "auto",
-                "date_format": "auto",
-            },
-        )
+        response = upload(client, "a.xlsx", data, kind="accounts")
     client.get(response["Location"])
 
     scg = Account.objects.get()

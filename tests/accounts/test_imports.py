@@ -4,7 +4,6 @@ from io import StringIO
 
 import pytest
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -12,6 +11,7 @@ from accounts.import_jobs import progress_key
 from accounts.imports import ACCOUNT_COLUMNS, REVENUE_COLUMNS
 from accounts.models import Account, Currency, ImportJob, RevenueLine
 from accounts.tasks import run_import
+from tests.accounts import uploads
 from tests.needs import needs_postgresql
 
 ACCOUNTS = """external_id,name,parent_external_id,currency,potential,owner_username
@@ -172,10 +172,8 @@ def upload(client, tasks_inline, django_capture_on_commit_callbacks):
     """Post a file as the signed-in user; the queued job runs, and its page is returned."""
 
     def post(name: str, text: str, **fields):
-        data = {"kind": "accounts", "file": SimpleUploadedFile(name, text.encode()), **fields}
-        data = {"decimal": "auto", "date_format": "auto", **data}
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("accounts:import"), data)
+            response = uploads.upload(client, name, text, **fields)
         assert response.status_code == 302, response.context["form"].errors
         return client.get(response["Location"])
 
@@ -244,15 +242,7 @@ def test_an_import_is_private_to_its_uploader(client, admin, director1, director
 def test_a_missing_column_at_upload_asks_which_column_holds_it(client, admin):
     client.force_login(admin)
 
-    response = client.post(
-        reverse("accounts:import"),
-        {
-            "kind": "revenue",
-            "file": SimpleUploadedFile("r.csv", b"date,amount,Customer\n"),
-            "decimal": "auto",
-            "date_format": "auto",
-        },
-    )
+    response = uploads.upload(client, "r.csv", b"date,amount,Customer\n", kind="revenue")
     page = client.get(response["Location"])
 
     form = page.context["form"]
@@ -272,15 +262,7 @@ def test_an_upload_larger_than_the_limit_is_refused(client, admin, settings):
     settings.KAMCRM_IMPORT_MAX_BYTES = 1024
     client.force_login(admin)
 
-    response = client.post(
-        reverse("accounts:import"),
-        {
-            "kind": "accounts",
-            "file": SimpleUploadedFile("a.csv", ACCOUNTS.encode() * 20),
-            "decimal": "auto",
-            "date_format": "auto",
-        },
-    )
+    response = uploads.upload(client, "a.csv", ACCOUNTS.encode() * 20, kind="accounts")
 
     assert "uploads take at most 1.0\xa0KB" in response.context["form"].errors["file"][0]
     assert not ImportJob.objects.exists()

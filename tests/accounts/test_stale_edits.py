@@ -11,11 +11,12 @@ from accounts.imports import import_accounts
 from accounts.models import Account, Stakeholder
 from kamcrm.versioning import StaleEdit
 from tests.factories import OpportunityFactory, StakeholderFactory
+from tests.forms import posted
 
 
 def opened(client, url: str, **changes) -> dict:
     """What the browser would post back: the form as rendered, with the user's changes."""
-    return {**resubmit(client.get(url).context["form"]), **changes}
+    return {**posted(client.get(url).context["form"]), **changes}
 
 
 @pytest.fixture
@@ -47,21 +48,6 @@ def test_a_second_account_edit_on_top_of_the_first_is_refused(
     assert "Someone else saved this after you opened it" in response.content.decode()
 
 
-def resubmit(form) -> dict:
-    """What the browser posts back from a form as it was rendered."""
-    data = {}
-    for field in form:
-        value = field.value()
-        if isinstance(value, list | tuple):
-            data[field.html_name] = [str(v) for v in value]
-        elif isinstance(value, bool):
-            if value:
-                data[field.html_name] = "on"
-        else:
-            data[field.html_name] = "" if value is None else str(value)
-    return data
-
-
 def test_saving_again_from_the_refusal_keeps_the_colleagues_other_changes(
     client, colleague, kam1, north_account
 ):
@@ -71,7 +57,7 @@ def test_saving_again_from_the_refusal_keeps_the_colleagues_other_changes(
     colleague.post(url, opened(colleague, url, name="Siam Cement Group"))
     refused = client.post(url, mine).context["form"]
 
-    assert client.post(url, resubmit(refused)).status_code == 302
+    assert client.post(url, posted(refused)).status_code == 302
 
     north_account.refresh_from_db()
     assert (north_account.name, north_account.history) == ("Siam Cement Group", "Met the new CFO.")
@@ -89,7 +75,7 @@ def test_a_field_both_changed_is_shown_and_saving_again_keeps_the_users(
 
     assert refused["name"].errors == ["Now saved as: Siam Cement Group"]
     assert (refused["name"].value(), refused["country"].value()) == ("SCG", "Thailand")
-    assert client.post(url, resubmit(refused)).status_code == 302
+    assert client.post(url, posted(refused)).status_code == 302
     north_account.refresh_from_db()
     assert (north_account.name, north_account.country, north_account.history) == (
         "SCG",

@@ -8,18 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Commitment
 from plans.models import PlanGoal
-
-
-def rendered(form) -> dict:
-    data = {}
-    for field in form:
-        value = field.value()
-        if isinstance(value, bool):
-            if value:
-                data[field.html_name] = "on"
-        else:
-            data[field.html_name] = "" if value is None else str(value)
-    return data
+from tests.forms import posted
 
 
 def test_a_stale_goals_save_is_refused_and_writes_nothing(client, kam1, plan):
@@ -29,7 +18,7 @@ def test_a_stale_goals_save_is_refused_and_writes_nothing(client, kam1, plan):
     formset = client.get(url).context["formset"]
     data = {f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()}
     for form in formset.forms:
-        data |= rendered(form)
+        data |= posted(form)
     data[f"{formset.prefix}-0-actual"] = "40"
     data[f"{formset.prefix}-1-name"] = "Retention"  # a new row beside
     data[f"{formset.prefix}-1-unit"] = "%"
@@ -50,7 +39,7 @@ def test_a_stale_commitment_edit_is_refused(client, kam1, plan):
     )
     client.force_login(kam1)
     url = reverse("accounts:commitment_update", args=[account.pk, promise.pk])
-    mine = rendered(client.get(url).context["form"]) | {"due": "2026-12-20"}
+    mine = posted(client.get(url).context["form"]) | {"due": "2026-12-20"}
     Commitment.objects.filter(pk=promise.pk).update(
         due=date(2026, 12, 18), version=F("version") + 1
     )
