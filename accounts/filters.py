@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kamcrm.forms import style_widgets
 from kamcrm.models import Role, Team, User
+from kamcrm.selectors import kams_visible_to, teams_visible_to
 
 from .models import ABC, XYZ, Account, AccountType, NineBoxClass, Status, Strategy
 
@@ -73,13 +74,9 @@ class AccountFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the people and teams the user may see are offered.
-        if user is not None and not user.is_admin:
-            if user.is_director:
-                teams = Team.objects.filter(director=user)
-            else:
-                teams = Team.objects.filter(pk=user.team_id)
-            self.filters["team"].queryset = teams
-            self.filters["owner"].queryset = User.objects.filter(role=Role.KAM, team__in=teams)
+        if user is not None:
+            self.filters["team"].queryset = teams_visible_to(user)
+            self.filters["owner"].queryset = kams_visible_to(user)
 
         style_widgets(self.form.fields)
 

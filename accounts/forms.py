@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kamcrm.forms import sharing_choices, style_widgets
-from kamcrm.models import Role, User
+from kamcrm.models import User
+from kamcrm.selectors import kams_assignable_by
 from kamcrm.versioning import VersionedForm
 
 from .imports.kinds import TYPES
@@ -29,16 +30,6 @@ from .models import (
     Stakeholder,
     WinBackAction,
 )
-
-
-def assignable_owners(user):
-    """The KAMs a user may hand an account to."""
-    kams = User.objects.filter(role=Role.KAM, is_active=True).select_related("team")
-    if user.is_admin:
-        return kams
-    if user.is_director:
-        return kams.filter(team__director=user)
-    return kams.filter(pk=user.pk)
 
 
 def https_urls(field, **kwargs):
@@ -80,8 +71,8 @@ class AccountForm(VersionedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = assignable_owners(user)
-        if not (user.is_admin or user.is_director):
+        self.fields["owner"].queryset = kams_assignable_by(user)
+        if not user.has_perm("accounts.reassign_account"):
             # A KAM owns what they create and cannot hand it on; a director reassigns.
             self.fields["owner"].initial = user.pk
             self.fields["owner"].disabled = True
@@ -386,8 +377,8 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["default_owner"].queryset = assignable_owners(user)
-        if not user.is_admin:  # our own people are the admins' to import
+        self.fields["default_owner"].queryset = kams_assignable_by(user)
+        if not user.has_perm("accounts.import_users"):
             self.fields["kind"].choices = [
                 (kind, label) for kind, label in ImportKind.choices if not TYPES[kind].admins_only
             ]

@@ -4,7 +4,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
-from kamcrm.models import Role, Team, User
+from kamcrm.models import Team, User
+from kamcrm.selectors import kams_visible_to, teams_visible_to
 from plans.models import PlanSettings
 
 
@@ -27,14 +28,11 @@ class Scope:
 
 
 def scope_for(user, *, team_id=None, kam_id=None, fiscal_year=None) -> Scope:
-    if user.is_admin:
-        teams = list(Team.objects.all())
-        kams = list(User.objects.filter(role=Role.KAM).order_by("username"))
-    elif user.is_director:
-        teams = list(Team.objects.filter(director=user))
-        kams = list(User.objects.filter(role=Role.KAM, team__in=teams).order_by("username"))
-    else:
+    if user.is_kam:  # a KAM's dashboard is their own portfolio, not their team's
         teams, kams = [], [user]
+    else:
+        teams = list(teams_visible_to(user))
+        kams = list(kams_visible_to(user).order_by("username"))
     team = next((t for t in teams if str(t.pk) == str(team_id)), None)
     if team:
         kams = [k for k in kams if k.team_id == team.pk]

@@ -24,8 +24,21 @@ class Versioned(models.Model):
 
 
 class StaleEdit(Exception):
-    """The row's version moved on between the form's check and its save; the form has
-    already been marked refused (VersionedForm.refuse) when this is raised."""
+    """The row's version moved on between the editor's opening and its save. `current`
+    is the row as stored now, when the refuser has it; a VersionedForm has already been
+    marked refused (VersionedForm.refuse) when this is raised from its save."""
+
+    def __init__(self, current=None):
+        super().__init__()
+        self.current = current
+
+
+def claim_version(model: type[models.Model], pk, version: int, **changes) -> bool:
+    """Write `changes` and count one more save, if the row is still at `version`: the one
+    place a save is checked against others. Of two saves racing, one wins; the loser
+    gets False and writes nothing."""
+    rows = model._default_manager.filter(pk=pk, version=version)
+    return bool(rows.update(version=models.F("version") + 1, **changes))
 
 
 class VersionedForm(forms.ModelForm):
@@ -134,12 +147,9 @@ class VersionedForm(forms.ModelForm):
             return super().save(commit)
         # Claim the version in the database: of two saves racing past clean(), one wins.
         with transaction.atomic():
-            claimed = (
-                type(self.instance)
-                ._default_manager.filter(pk=self.instance.pk, version=self.cleaned_data["version"])
-                .update(version=models.F("version") + 1)
-            )
-            if not claimed:
+            if not claim_version(
+                type(self.instance), self.instance.pk, self.cleaned_data["version"]
+            ):
                 self.refuse()
                 raise StaleEdit
             self.instance.version = self.cleaned_data["version"] + 1

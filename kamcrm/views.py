@@ -41,7 +41,7 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     """KAMs and directors start on their dashboard; admins on their management page."""
-    if not request.user.is_admin:
+    if not request.user.has_perm("kamcrm.manage_users"):
         return redirect("dashboards:dashboard")
     return render(request, "kamcrm/home.html")
 

@@ -7,4 +7,4 @@ class PlansConfig(AppConfig):
     verbose_name = _("Account plans")
 
     def ready(self) -> None:
-        from . import notifications  # noqa: F401  (registers the wording)
+        from . import notifications, permissions  # noqa: F401  (register wording and rules)

@@ -86,7 +86,7 @@ def accounts_needing_plan(accounts, *, fiscal_year: int):
     )
 
 
-class AccountPlan(models.Model):
+class AccountPlan(Versioned):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="plans")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     status = models.CharField(
@@ -108,7 +108,6 @@ class AccountPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -141,13 +140,12 @@ class SectionKind(models.TextChoices):
     RESOURCES = "resources", _("Resources to invest")
 
 
-class PlanSection(models.Model):
+class PlanSection(Versioned):
     """One section's text; `version` refuses a save made on top of an older text."""
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(max_length=30, choices=SectionKind)
     text = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["plan", "pk"]

@@ -1,19 +1,25 @@
-"""Every write to a plan: each one checks who may make it and from which state, keeps a
-revision row, and refuses a save made on top of text someone else changed meanwhile."""
+"""Every write to a plan: each one checks who may make it (plans/permissions.py) and
+from which state, keeps a revision row, and refuses a save made on top of text someone
+else changed meanwhile (kamcrm/versioning.py). Reads are in selectors.py."""
 
-from dataclasses import dataclass
+from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, Opportunity, RevenueLine, StageOutcome, Stakeholder
-from accounts.models.money import base_amount
-from accounts.periods import add_months
-from accounts.permissions import can_edit_account
-from kamcrm import versioning
+from accounts.models import (
+    Account,
+    Opportunity,
+    OpportunityStage,
+    OpportunityType,
+    StageOutcome,
+    Stakeholder,
+)
+from kamcrm.permissions import require
+from kamcrm.versioning import StaleEdit, claim_version
 
 from .models import (
     AccountPlan,
@@ -23,25 +29,11 @@ from .models import (
     PlanStatus,
     QuarterlyReview,
     SectionKind,
+    WhitespaceCell,
 )
+from .selectors import plan_actuals
 
-
-def can_edit(user, plan: AccountPlan) -> bool:
-    """The owner and the account team write the plan (KAMs who may change the account)."""
-    return user.is_kam and can_edit_account(user, plan.account)
-
-
-def can_approve(user, plan: AccountPlan) -> bool:
-    """The director of the account's team, or an admin."""
-    if user.is_admin:
-        return True
-    team = plan.account.owner.team  # a KAM may be between teams: then only admins approve
-    return user.is_director and team is not None and team.director_id == user.pk
-
-
-def require_permission(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
+CHANGE, APPROVE = "plans.change_accountplan", "plans.approve_accountplan"
 
 
 def require_status(plan: AccountPlan, *statuses: str) -> None:
@@ -66,6 +58,7 @@ class PlanExists(ValidationError):
 def plan_create(*, account: Account, fiscal_year: int, by, copy_from: AccountPlan | None = None):
     """A new draft with every section; from last year's plan when given. Two people
     starting the same plan at once: one creates it, the other gets PlanExists."""
+    require(by, "plans.add_accountplan", account)
     try:
         with transaction.atomic():  # a savepoint: the unique constraint decides
             plan = AccountPlan.objects.create(
@@ -92,24 +85,12 @@ def plan_create(*, account: Account, fiscal_year: int, by, copy_from: AccountPla
     return plan
 
 
-class StaleEdit(versioning.StaleEdit):
-    """Someone saved the section, or the plan's targets, after this editor opened it;
-    `section` is what is stored now (a PlanSection, or the AccountPlan)."""
-
-    def __init__(self, section: PlanSection | AccountPlan):
-        self.section = section
-
-
 @transaction.atomic
 def section_save(*, section: PlanSection, text: str, version: int, by) -> PlanSection:
     plan = section.plan
-    require_permission(can_edit(by, plan))
+    require(by, CHANGE, plan)
     require_status(plan, PlanStatus.DRAFT)
-    # The row the update touches is ours; none touched means someone saved first.
-    updated = PlanSection.objects.filter(pk=section.pk, version=version).update(
-        text=text, version=F("version") + 1
-    )
-    if not updated:
+    if not claim_version(PlanSection, section.pk, version, text=text):
         section.refresh_from_db()
         raise StaleEdit(section)
     PlanRevision.objects.create(plan=plan, what=section.kind, text=text, by=by)
@@ -128,14 +109,14 @@ def _transition(plan: AccountPlan, by, what: str, text: str = "", **changes) -> 
 
 @transaction.atomic
 def plan_submit(*, plan: AccountPlan, by) -> AccountPlan:
-    require_permission(can_edit(by, plan))
+    require(by, CHANGE, plan)
     require_status(plan, PlanStatus.DRAFT)
     return _transition(plan, by, "submitted", status=PlanStatus.SUBMITTED)
 
 
 @transaction.atomic
 def plan_approve(*, plan: AccountPlan, by) -> AccountPlan:
-    require_permission(can_approve(by, plan))
+    require(by, APPROVE, plan)
     require_status(plan, PlanStatus.SUBMITTED)
     # The people section records where each relationship stood when the plan was agreed.
     people = Stakeholder.objects.filter(pk=OuterRef("stakeholder_id"))
@@ -157,7 +138,7 @@ def plan_approve(*, plan: AccountPlan, by) -> AccountPlan:
 
 @transaction.atomic
 def plan_return(*, plan: AccountPlan, by, comment: str) -> AccountPlan:
-    require_permission(can_approve(by, plan))
+    require(by, APPROVE, plan)
     require_status(plan, PlanStatus.SUBMITTED)
     if not comment.strip():
         raise ValidationError(_("Say what needs to change."))
@@ -168,52 +149,16 @@ def plan_return(*, plan: AccountPlan, by, comment: str) -> AccountPlan:
 
 @transaction.atomic
 def plan_close(*, plan: AccountPlan, by) -> AccountPlan:
-    require_permission(can_approve(by, plan))
+    require(by, APPROVE, plan)
     require_status(plan, PlanStatus.APPROVED)
     return _transition(plan, by, "closed", status=PlanStatus.CLOSED)
-
-
-@dataclass
-class Actuals:
-    """What happened this fiscal year so far, computed live, in the base currency."""
-
-    opportunities_open: int
-    opportunities_won: int
-    contract_value_signed: object
-    payments_collected: object
-
-    def as_dict(self) -> dict:
-        return {k: str(v) for k, v in self.__dict__.items()}
-
-
-def plan_actuals(plan: AccountPlan) -> Actuals:
-    settings = PlanSettings.current()
-    start = settings.year_start(plan.fiscal_year)
-    end = add_months(start, 12)
-    won_this_year = Q(
-        stage__outcome=StageOutcome.WON, expected_close__gte=start, expected_close__lt=end
-    )
-    deals = Opportunity.objects.filter(account=plan.account).aggregate(
-        open=Count("pk", filter=Q(stage__outcome=StageOutcome.OPEN)),
-        won=Count("pk", filter=won_this_year),
-        signed=Sum(base_amount(), filter=won_this_year),
-    )
-    paid = RevenueLine.objects.filter(
-        account=plan.account, date__gte=start, date__lt=end
-    ).aggregate(total=Sum(base_amount()))["total"]
-    return Actuals(
-        opportunities_open=deals["open"],
-        opportunities_won=deals["won"],
-        contract_value_signed=deals["signed"] or 0,
-        payments_collected=paid or 0,
-    )
 
 
 @transaction.atomic
 def review_record(
     *, plan: AccountPlan, quarter: int, by, customer_changes: str, adjustments: str
 ) -> QuarterlyReview:
-    require_permission(can_edit(by, plan))
+    require(by, CHANGE, plan)
     require_status(plan, PlanStatus.APPROVED)
     already = ValidationError(_("Quarter %(q)d is already reviewed.") % {"q": quarter})
     if plan.reviews.filter(quarter=quarter).exists():
@@ -238,7 +183,7 @@ def review_record(
 
 @transaction.atomic
 def review_sign_off(*, review: QuarterlyReview, by) -> QuarterlyReview:
-    require_permission(can_approve(by, review.plan))
+    require(by, APPROVE, review.plan)
     if review.signed_off_at:
         raise ValidationError(_("This review is already signed off."))
     review.signed_off_by, review.signed_off_at = by, timezone.now()
@@ -250,12 +195,9 @@ def review_sign_off(*, review: QuarterlyReview, by) -> QuarterlyReview:
 @transaction.atomic
 def plan_update_targets(*, plan: AccountPlan, data: dict, version: int, by) -> AccountPlan:
     """Strategy, tactics and targets; refused like a section when the plan moved on."""
-    require_permission(can_edit(by, plan))
+    require(by, CHANGE, plan)
     require_status(plan, PlanStatus.DRAFT)
-    updated = AccountPlan.objects.filter(pk=plan.pk, version=version).update(
-        **data, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
+    if not claim_version(AccountPlan, plan.pk, version, **data, updated_at=timezone.now()):
         raise StaleEdit(plan)
     PlanRevision.objects.create(
         plan=plan, what="targets", by=by, text="\n".join(f"{k}: {v}" for k, v in data.items())
@@ -264,26 +206,44 @@ def plan_update_targets(*, plan: AccountPlan, data: dict, version: int, by) -> A
     return plan
 
 
-def people_summary(plan: AccountPlan) -> dict:
-    """Each key person's overall closeness now, at approval and as targeted, averaged per
-    department and for the account (004's ECM)."""
-    rows = list(plan.people.select_related("stakeholder"))
-    departments: dict[str, list] = {}
-    for row in rows:
-        person = row.stakeholder
-        row.at_approval = (
-            (row.closeness_at_approval + row.solution_at_approval + row.price_at_approval) / 3
-            if row.closeness_at_approval is not None
-            else None
-        )
-        departments.setdefault(person.department or "\N{EN DASH}", []).append(row)
+@transaction.atomic
+def whitespace_mark(*, plan: AccountPlan, unit, product_line, mark: str, note: str, by) -> None:
+    require(by, CHANGE, plan)
+    WhitespaceCell.objects.update_or_create(
+        plan=plan, unit=unit, product_line=product_line, defaults={"mark": mark, "note": note}
+    )
 
-    def averages(group: list) -> tuple[float, float]:
-        now = sum(r.stakeholder.overall_closeness for r in group) / len(group)
-        return now, sum(r.target_overall for r in group) / len(group)
 
-    return {
-        "rows": rows,
-        "departments": [(name, *averages(group)) for name, group in sorted(departments.items())],
-        "account": averages(rows) if rows else None,
-    }
+@transaction.atomic
+def whitespace_to_opportunity(*, plan: AccountPlan, unit, product_line, by) -> Opportunity:
+    """One click from a 'potential' cell to a cross-sell opportunity to size and pursue."""
+    require(by, CHANGE, plan)
+    first_stage = OpportunityStage.objects.filter(outcome=StageOutcome.OPEN).first()
+    settings = PlanSettings.current()
+    year_end = settings.quarter_end(plan.fiscal_year, 4)
+    return Opportunity.objects.create(
+        account=unit,
+        name=f"{product_line} for {unit}",
+        stage=first_stage,
+        amount=0,
+        currency=unit.currency,
+        probability=first_stage.default_probability,
+        expected_close=max(year_end, timezone.localdate() + timedelta(days=30)),
+        opportunity_type=OpportunityType.CROSS_SELL,
+        product_line=product_line,
+        owner=unit.owner,
+    )
+
+
+@transaction.atomic
+def plan_rows_save(*, plan: AccountPlan, which: str, formset, by) -> None:
+    """A row editor's rows (people targets, goals, actions), each refused on its own when
+    someone saved it meanwhile (StaleEdit: nothing of this save is kept)."""
+    require(by, CHANGE, plan)
+    formset.save()
+    PlanRevision.objects.create(
+        plan=plan,
+        what=which,
+        by=by,
+        text="\n".join(str(f.instance) for f in formset.forms if f.has_changed()),
+    )

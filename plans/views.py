@@ -1,10 +1,8 @@
-import difflib
 from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +16,7 @@ from accounts.selectors import group_units
 from kamcrm.query import query_values
 from kamcrm.versioning import StaleEdit
 
-from . import services
+from . import selectors, services
 from .forms import (
     ROW_FORMSETS,
     PlanFilterForm,
@@ -27,15 +25,9 @@ from .forms import (
     TargetsForm,
     WhitespaceCellForm,
 )
-from .models import (
-    AccountPlan,
-    PlanRevision,
-    PlanSettings,
-    PlanStatus,
-    SectionKind,
-    WhitespaceMark,
-)
-from .whitespace import whitespace_grid, whitespace_mark, whitespace_to_opportunity
+from .models import AccountPlan, PlanSettings, PlanStatus, SectionKind, WhitespaceMark
+
+CHANGE, APPROVE = services.CHANGE, services.APPROVE
 
 
 def service_refusals(view):
@@ -108,7 +100,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_create(request: HttpRequest, account_pk: int) -> HttpResponse:
     account = get_object_or_404(Account.objects.editable_by(request.user), pk=account_pk)
-    if not request.user.is_kam:
+    if not request.user.has_perm("plans.add_accountplan", account):
         raise PermissionDenied
     year = PlanSettings.current().fiscal_year_of(timezone.localdate())
     existing = account.plans.filter(fiscal_year=year).first()
@@ -142,12 +134,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": plan.sections.all(),
             "reviews": reviews,
             "quarters_open": [q for q in range(1, 5) if q not in {r.quarter for r in reviews}],
-            "actuals": services.plan_actuals(plan),
-            "people": services.people_summary(plan),
+            "actuals": selectors.plan_actuals(plan),
+            "people": selectors.people_summary(plan),
             "goals": plan.goals.all(),
             "actions": plan.actions.select_related("owner"),
-            "can_edit": services.can_edit(request.user, plan),
-            "can_approve": services.can_approve(request.user, plan),
+            "can_edit": request.user.has_perm(CHANGE, plan),
+            "can_approve": request.user.has_perm(APPROVE, plan),
         },
     )
 
@@ -155,7 +147,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @service_refusals
 def section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = _plan(request, pk)
-    if kind not in SectionKind.values or not services.can_edit(request.user, plan):
+    if kind not in SectionKind.values or not request.user.has_perm(CHANGE, plan):
         raise Http404
     section = plan.sections.get(kind=kind)
     form = SectionForm(
@@ -170,11 +162,11 @@ def section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 version=form.cleaned_data["version"],
                 by=request.user,
             )
-        except services.StaleEdit as conflict:
+        except StaleEdit as conflict:
             # Nothing is lost: their text stays in the box, the stored text beside it.
-            context["conflict"] = conflict.section
+            context["conflict"] = conflict.current
             context["form"] = SectionForm(
-                initial={"text": form.cleaned_data["text"], "version": conflict.section.version}
+                initial={"text": form.cleaned_data["text"], "version": conflict.current.version}
             )
             return render(request, "plans/section_edit.html", context, status=409)
         messages.success(request, _("%(section)s was saved.") % {"section": section})
@@ -185,7 +177,7 @@ def section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @service_refusals
 def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    if not services.can_edit(request.user, plan):
+    if not request.user.has_perm(CHANGE, plan):
         raise Http404
     form = TargetsForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
@@ -195,7 +187,7 @@ def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.plan_update_targets(
                 plan=plan, data=data, version=form.cleaned_data["version"], by=request.user
             )
-        except services.StaleEdit:
+        except StaleEdit:
             form.refuse()  # the user's entries stay, the stored values beside them
         else:
             messages.success(request, _("The strategy and targets were saved."))
@@ -252,19 +244,12 @@ def review_sign_off(request: HttpRequest, pk: int, quarter: int) -> HttpResponse
 
 
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every change, newest first, with a line diff for each section edit."""
     plan = _plan(request, pk)
-    revisions = list(plan.revisions.select_related("by").order_by("at", "pk"))
-    previous: dict[str, str] = {}
-    for revision in revisions:
-        if revision.what in SectionKind.values:
-            old = previous.get(revision.what, "")
-            revision.diff = list(
-                difflib.unified_diff(old.splitlines(), revision.text.splitlines(), lineterm="", n=1)
-            )[2:]
-            revision.label = SectionKind(revision.what).label
-            previous[revision.what] = revision.text
-    return render(request, "plans/plan_history.html", {"plan": plan, "revisions": revisions[::-1]})
+    return render(
+        request,
+        "plans/plan_history.html",
+        {"plan": plan, "revisions": selectors.plan_history(plan)},
+    )
 
 
 # Which rows may change in which state: actions and goals' actuals are kept up during the
@@ -284,21 +269,14 @@ ROW_TITLES = {
 @service_refusals
 def plan_rows(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     plan = _plan(request, pk)
-    if which not in ROW_FORMSETS or not services.can_edit(request.user, plan):
+    if which not in ROW_FORMSETS or not request.user.has_perm(CHANGE, plan):
         raise Http404
     services.require_status(plan, *ROW_STATES[which])
     rows = ROW_FORMSETS[which]
     formset = rows(request.POST or None, instance=plan, form_kwargs={"plan": plan})
     if request.method == "POST" and formset.is_valid():
         try:
-            with transaction.atomic():
-                formset.save()
-                PlanRevision.objects.create(
-                    plan=plan,
-                    what=which,
-                    by=request.user,
-                    text="\n".join(str(f.instance) for f in formset.forms if f.has_changed()),
-                )
+            services.plan_rows_save(plan=plan, which=which, formset=formset, by=request.user)
         except StaleEdit:
             # Someone saved one of these rows meanwhile: checking again names it, and
             # nothing of this save was kept.
@@ -323,8 +301,8 @@ def whitespace(request: HttpRequest, pk: int) -> HttpResponse:
         "plans/whitespace.html",
         {
             "plan": plan,
-            "grid": whitespace_grid(plan=plan, user=request.user),
-            "can_edit": services.can_edit(request.user, plan),
+            "grid": selectors.whitespace_grid(plan=plan, user=request.user),
+            "can_edit": request.user.has_perm(CHANGE, plan),
             "marks": WhitespaceMark.choices,
         },
     )
@@ -347,7 +325,7 @@ def whitespace_cell(request: HttpRequest, pk: int, unit_pk: int, line_pk: int) -
     unit, line = _cell(request, plan, unit_pk, line_pk)
     form = WhitespaceCellForm(request.POST)
     if form.is_valid():
-        whitespace_mark(
+        services.whitespace_mark(
             plan=plan, unit=unit, product_line=line, by=request.user, **form.cleaned_data
         )
     return redirect("plans:whitespace", pk=plan.pk)
@@ -358,7 +336,7 @@ def whitespace_cell(request: HttpRequest, pk: int, unit_pk: int, line_pk: int) -
 def whitespace_opportunity(request: HttpRequest, pk: int, unit_pk: int, line_pk: int):
     plan = _plan(request, pk)
     unit, line = _cell(request, plan, unit_pk, line_pk, to_sell=True)
-    opportunity = whitespace_to_opportunity(
+    opportunity = services.whitespace_to_opportunity(
         plan=plan, unit=unit, product_line=line, by=request.user
     )
     messages.success(request, _("Cross-sell opportunity created: size it and set its close date."))

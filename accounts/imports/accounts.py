@@ -5,6 +5,7 @@ nobody's open form goes stale for nothing)."""
 from django.utils.translation import gettext as _
 
 from kamcrm.models import Role, User
+from kamcrm.selectors import kams_assignable_by
 
 from ..models import Account, Currency
 from ..models.accounts import AccountType, is_group_cycle
@@ -88,16 +89,13 @@ class _RowReader:
     def __init__(self, table: Table, by: User | None):
         self.table, self.format = table, table.format
         self.currencies = {c.code: c for c in Currency.objects.all()}
-        self.kams = {
-            u.username: u
-            for u in User.objects.filter(role=Role.KAM, is_active=True).select_related("team")
-        }
+        kams = User.objects.filter(role=Role.KAM, is_active=True).select_related("team")
+        self.kams = {u.username: u for u in kams}
+        # A command line import (no user) may assign any KAM.
         self.assignable = (
             set(self.kams)
-            if by is None or by.is_admin
-            else {
-                u for u, kam in self.kams.items() if kam.team_id and kam.team.director_id == by.pk
-            }
+            if by is None
+            else set(kams_assignable_by(by).values_list("username", flat=True))
         )
         self.fields = ["name", "currency"] + [
             name for name in ["potential", *DOSSIER] if name in table.present

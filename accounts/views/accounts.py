@@ -126,6 +126,7 @@ def _page_context(request: HttpRequest, pk: int) -> dict:
     context.update(
         account=account,
         can_edit=request.user.has_perm("accounts.change_account", account),
+        can_plan=request.user.has_perm("plans.add_accountplan", account),
         stakeholder_map=layout(context["stakeholders"], context["influence_links"]),
         days_since_contact=days,
         contact_rhythm_days=thresholds.rhythm_for(account.nine_box_class),

@@ -26,7 +26,7 @@ from ..models import ColumnMapping, ImportJob, ImportKind, ImportState, ProductL
 
 
 def _jobs_of(user):
-    """Uploaders see their own imports; admins everyone's."""
+    """Uploaders see their own imports; admins everyone's (accounts.view_importjob)."""
     return ImportJob.objects.all() if user.is_admin else ImportJob.objects.filter(created_by=user)
 
 
@@ -74,6 +74,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, QueueUnavailable.message)
             else:
                 return redirect("accounts:import_job", pk=job.pk)
+    can_import_users = request.user.has_perm("accounts.import_users")
     return render(
         request,
         "accounts/import.html",
@@ -82,7 +83,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "kinds": [
                 (kind, label, TYPES[kind].columns)
                 for kind, label in ImportKind.choices
-                if request.user.is_admin or not TYPES[kind].admins_only
+                if can_import_users or not TYPES[kind].admins_only
             ],
             "recent": _jobs_of(request.user).defer("content", "report")[:5],
         },
@@ -134,7 +135,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     if not job.finished and sweep_abandoned([job.pk]):
         job = jobs.get(pk=pk)  # its worker died: queued again, or failed with the reason
     can_add_product_lines = (
-        request.user.is_admin
+        request.user.has_perm("accounts.add_productline")
         and job.state == ImportState.DONE
         and bool((job.report or {}).get("unknown", {}).get("product_line"))
         and jobs.filter(pk=pk).exclude(content="").exists()
@@ -181,7 +182,7 @@ def import_now(request: HttpRequest, pk: int) -> HttpResponse:
 def import_add_product_lines(request: HttpRequest, pk: int) -> HttpResponse:
     """An admin adds the product lines a file named that were not set up, and the same
     file is checked again."""
-    if not request.user.is_admin:
+    if not request.user.has_perm("accounts.add_productline"):
         raise Http404
     job = get_object_or_404(
         ImportJob.objects.filter(state=ImportState.DONE).exclude(content=""), pk=pk
@@ -216,7 +217,9 @@ def import_history(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """A file to fill in: every column the import takes, and one example row."""
     kind_of = TYPES.get(kind)
-    if kind_of is None or (kind_of.admins_only and not request.user.is_admin):
+    if kind_of is None or (
+        kind_of.admins_only and not request.user.has_perm("accounts.import_users")
+    ):
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kamcrm-{kind}-template.csv"'

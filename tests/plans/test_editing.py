@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import OpportunityStage
 from plans.models import AccountPlan
-from plans.services import plan_actuals
+from plans.selectors import plan_actuals
 from tests.factories import OpportunityFactory, RevenueLineFactory
 
 

@@ -1,0 +1,35 @@
+"""Which teams and KAMs a user may see: the one answer for filters, forms, imports and
+dashboards. An admin sees everyone; a director the teams they lead and their KAMs; a KAM
+their own team (or only themselves, between teams)."""
+
+from django.db.models import QuerySet
+
+from .models import Role, Team, User
+
+
+def teams_visible_to(user) -> QuerySet[Team]:
+    if not (user.is_authenticated and user.is_active):
+        return Team.objects.none()
+    if user.is_admin:
+        return Team.objects.all()
+    if user.is_director:
+        return Team.objects.filter(director=user)
+    return Team.objects.filter(pk=user.team_id)
+
+
+def kams_visible_to(user) -> QuerySet[User]:
+    kams = User.objects.filter(role=Role.KAM)
+    if not (user.is_authenticated and user.is_active):
+        return kams.none()
+    if user.is_admin:
+        return kams
+    if user.is_director:
+        return kams.filter(team__director=user)
+    return kams.filter(team=user.team_id) if user.team_id else kams.filter(pk=user.pk)
+
+
+def kams_assignable_by(user) -> QuerySet[User]:
+    """The active KAMs a user may hand an account to: those they see, but a KAM keeps
+    what they own (only a director or admin reassigns)."""
+    kams = kams_visible_to(user).filter(is_active=True).select_related("team")
+    return kams if (user.is_admin or user.is_director) else kams.filter(pk=user.pk)
