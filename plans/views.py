@@ -224,6 +224,8 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
+    if not request.user.has_perm(CHANGE, plan):
+        raise Http404  # before the form: an outsider learns nothing from its errors
     form = ReviewForm(request.POST)
     if form.is_valid():
         services.review_record(plan=plan, by=request.user, **form.cleaned_data)

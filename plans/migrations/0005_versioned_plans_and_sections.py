@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0004_rows_have_edit_versions'),
+        ("plans", "0004_rows_have_edit_versions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accountplan',
-            name='version',
+            model_name="accountplan",
+            name="version",
             field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
         migrations.AlterField(
-            model_name='plansection',
-            name='version',
+            model_name="plansection",
+            name="version",
             field=models.PositiveIntegerField(db_default=1, default=1, editable=False),
         ),
     ]
