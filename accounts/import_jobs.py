@@ -15,6 +15,7 @@ import logging
 import threading
 from datetime import timedelta
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
@@ -105,8 +106,6 @@ def job_again(earlier: ImportJob, *, dry_run: bool) -> ImportJob:
 
 
 def _publish(job_id: int, queue: str | None = None) -> None:
-    from .tasks import run_import  # the tasks module imports this one
-
     try:
         # No retries: a user is waiting for the page, and says when to try again.
         run_import.apply_async((job_id,), retry=False, queue=queue)
@@ -167,6 +166,18 @@ def job_run(job_id: int, queue: str = "") -> None:
         finished_at=timezone.now(),
     )
     cache.delete(progress_key(job.pk))
+
+
+@shared_task(
+    bind=True,
+    ignore_result=True,  # the job row is the result; the page never waits on the task
+    soft_time_limit=settings.KAMCRM_IMPORT_TIME_LIMIT,
+    time_limit=settings.KAMCRM_IMPORT_TIME_LIMIT + 60,
+)
+def run_import(self, job_id: int) -> None:
+    """An uploaded file, imported on the worker. Here, beside the jobs it runs, so that
+    queuing a job does not import the tasks module that imports this one."""
+    job_run(job_id, queue=(self.request.delivery_info or {}).get("routing_key") or "")
 
 
 def sweep_abandoned(job_ids: list[int] | None = None) -> int:

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from .import_jobs import job_run, sweep_abandoned
+from .import_jobs import sweep_abandoned
 from .snapshots import prune_snapshots
 from .tiering import tiers_recompute
 
@@ -17,17 +17,6 @@ def recompute_tiers(as_of: str | None = None) -> dict:
     result = tiers_recompute(as_of=day)
     pruned = prune_snapshots(today=day, keep_days=settings.KAMCRM_DAILY_SNAPSHOT_DAYS)
     return {"as_of": result.as_of.isoformat(), "accounts": result.accounts, "pruned": len(pruned)}
-
-
-@shared_task(
-    bind=True,
-    ignore_result=True,  # the job row is the result; the page never waits on the task
-    soft_time_limit=settings.KAMCRM_IMPORT_TIME_LIMIT,
-    time_limit=settings.KAMCRM_IMPORT_TIME_LIMIT + 60,
-)
-def run_import(self, job_id: int) -> None:
-    """An uploaded CSV, imported on the worker (accounts/import_jobs.py)."""
-    job_run(job_id, queue=(self.request.delivery_info or {}).get("routing_key") or "")
 
 
 @shared_task

@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .notifications import word
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Admin")
@@ -121,6 +123,4 @@ class Notification(models.Model):
 
     @property
     def message(self) -> str:
-        from .notifications import word
-
         return word(self)

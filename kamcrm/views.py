@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
+from .celery import app
 from .forms import TeamForm, UserFilterForm, UserForm
 from .models import Team, User
 from .query import id_field
@@ -96,8 +97,6 @@ def _cache_state() -> str:
 def _broker_state() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    from kamcrm.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=0, timeout=1)

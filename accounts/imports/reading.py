@@ -18,6 +18,9 @@ from typing import IO
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .xlsx import ENCODING as XLSX
+from .xlsx import NotAWorkbook, is_xlsx, xlsx_to_csv
+
 AUTO = "auto"
 DECIMAL_CHOICES = [
     (AUTO, gettext_lazy("Detect from the file")),
@@ -177,10 +180,11 @@ def detect_encoding(chunks: Iterator[bytes]) -> str:
 def decode(data: bytes, name: str = "") -> tuple[str, str]:
     """(CSV text, encoding) of a file held in memory: a CSV decoded, an Excel workbook's
     first sheet converted ("xlsx")."""
-    from .xlsx import ENCODING, is_xlsx, xlsx_to_csv
-
     if is_xlsx(data, name):
-        return xlsx_to_csv(data), ENCODING
+        try:
+            return xlsx_to_csv(data), XLSX
+        except NotAWorkbook as error:
+            raise BadHeader(str(error)) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"  # Excel's "Unicode text"
     else:

@@ -10,9 +10,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .reading import BadHeader
-
 ENCODING = "xlsx"  # what FileFormat names instead of a text encoding
+
+
+class NotAWorkbook(ValueError):
+    """The file says it is a workbook but cannot be read as one; the message says so."""
 
 
 def is_xlsx(data: bytes, name: str = "") -> bool:
@@ -20,7 +22,7 @@ def is_xlsx(data: bytes, name: str = "") -> bool:
 
 
 def xlsx_to_csv(data: bytes) -> str:
-    """The first sheet as CSV text; BadHeader when the file is no readable workbook."""
+    """The first sheet as CSV text; NotAWorkbook when the file is no readable workbook."""
     from openpyxl import load_workbook  # only imports that read a workbook need it
 
     out = io.StringIO()
@@ -35,7 +37,7 @@ def xlsx_to_csv(data: bytes) -> str:
         finally:
             book.close()
     except Exception as error:  # zip, XML, or openpyxl's own: a file it cannot read
-        raise BadHeader(
+        raise NotAWorkbook(
             _("The file is not a readable Excel workbook (%(error)s). Save it as .xlsx or CSV.")
             % {"error": error}
         ) from None

@@ -1,5 +1,7 @@
 from django.db import models
 
+from .accounts import Account
+
 
 class AccountScopedQuerySet(models.QuerySet):
     """For everything that hangs off an account: visible and editable exactly as it is."""
@@ -12,11 +14,7 @@ class AccountScopedQuerySet(models.QuerySet):
         return type(f"ScopedThrough{account_path.title()}", (cls,), {"account_path": account_path})
 
     def visible_to(self, user):
-        from .accounts import Account
-
         return self.filter(**{f"{self.account_path}__in": Account.objects.visible_to(user)})
 
     def editable_by(self, user):
-        from .accounts import Account
-
         return self.filter(**{f"{self.account_path}__in": Account.objects.editable_by(user)})

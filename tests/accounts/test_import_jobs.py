@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.import_jobs import job_run, sweep_abandoned
+from accounts.import_jobs import job_run, run_import, sweep_abandoned
 from accounts.models import Account, ImportJob, RevenueLine
-from accounts.tasks import run_import
 from kamcrm.celery import app
 from tests.accounts.test_imports import ACCOUNTS, wait_for
 from tests.accounts.uploads import upload

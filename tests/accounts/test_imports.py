@@ -7,10 +7,9 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accounts.import_jobs import progress_key
+from accounts.import_jobs import progress_key, run_import
 from accounts.imports import ACCOUNT_COLUMNS, REVENUE_COLUMNS
 from accounts.models import Account, Currency, ImportJob, RevenueLine
-from accounts.tasks import run_import
 from tests.accounts import uploads
 from tests.needs import needs_postgresql
 
