@@ -20,12 +20,12 @@ from .models import (
     Competitor,
     Currency,
     InfluenceLink,
-    Level,
     Opportunity,
     OpportunityStage,
     OpportunityType,
     ProductLine,
     RevenueLine,
+    Seniority,
     Stakeholder,
 )
 from .periods import add_months
@@ -71,12 +71,12 @@ PORTFOLIOS = {
 }
 PEOPLE = [
     # (title, department, level, buying role, reports to index)
-    ("Chief executive", "Board", Level.OWNER, BuyingRole.DECISION_MAKER, None),
-    ("Chief financial officer", "Finance", Level.EXECUTIVE, BuyingRole.ECONOMIC_BUYER, 0),
-    ("Head of procurement", "Procurement", Level.MANAGEMENT, BuyingRole.GATEKEEPER, 1),
-    ("Plant manager", "Operations", Level.MANAGEMENT, BuyingRole.TECHNICAL_EVALUATOR, 0),
-    ("Maintenance engineer", "Operations", Level.OPERATIONAL, BuyingRole.USER, 3),
-    ("Buyer", "Procurement", Level.OPERATIONAL, BuyingRole.INFLUENCER, 2),
+    ("Chief executive", "Board", Seniority.OWNER, BuyingRole.DECISION_MAKER, None),
+    ("Chief financial officer", "Finance", Seniority.EXECUTIVE, BuyingRole.ECONOMIC_BUYER, 0),
+    ("Head of procurement", "Procurement", Seniority.MANAGEMENT, BuyingRole.GATEKEEPER, 1),
+    ("Plant manager", "Operations", Seniority.MANAGEMENT, BuyingRole.TECHNICAL_EVALUATOR, 0),
+    ("Maintenance engineer", "Operations", Seniority.OPERATIONAL, BuyingRole.USER, 3),
+    ("Buyer", "Procurement", Seniority.OPERATIONAL, BuyingRole.INFLUENCER, 2),
 ]
 FIRST_NAMES = ["Anan", "Malee", "Somchai", "Lan", "Tuan", "Minh", "Agnieszka", "Piotr", "Kasia"]
 LAST_NAMES = ["Srisuk", "Wongsa", "Nguyen", "Tran", "Le", "Kowalski", "Nowak", "Zielinska"]

@@ -20,7 +20,7 @@ from .models import (
     RevenueLine,
     Stakeholder,
 )
-from .models.money import MONEY_OUT, base_amount
+from .models.money import MONEY_SUM, base_amount
 from .periods import month_starts, trailing_window
 
 ZERO = Decimal(0)
@@ -35,10 +35,10 @@ def _sum_per_account(queryset, value) -> Subquery:
             .values("account")
             .annotate(total=Sum(value))
             .values("total"),
-            output_field=MONEY_OUT,
+            output_field=MONEY_SUM,
         ),
         ZERO,
-        output_field=MONEY_OUT,
+        output_field=MONEY_SUM,
     )
 
 

@@ -31,7 +31,7 @@ from .models import (
     TierSnapshot,
 )
 from .models.money import as_decimal, base_amount
-from .models.tier_choices import Level
+from .models.tier_choices import Band
 from .periods import add_months, trailing_window
 from .signals import portfolio_changed
 
@@ -45,7 +45,7 @@ class TieringBusy(Exception):
 
 
 @dataclass(slots=True)
-class Figures:
+class AccountSums:
     """What the database sums for one account; everything else is derived from these."""
 
     account_id: int
@@ -71,7 +71,7 @@ class Verdict:
     strategy: str
 
 
-def abc_classes(figures: list[Figures], t: Thresholds) -> dict[int, tuple[str, float | None]]:
+def abc_classes(figures: list[AccountSums], t: Thresholds) -> dict[int, tuple[str, float | None]]:
     """Rank by revenue (ties by external id); A while the share ranked above is < 0.80..."""
     earning = sorted(
         (f for f in figures if f.revenue_12m > 0),
@@ -92,7 +92,7 @@ def abc_classes(figures: list[Figures], t: Thresholds) -> dict[int, tuple[str, f
     return result
 
 
-def xyz_class(f: Figures, t: Thresholds) -> tuple[str, float | None]:
+def xyz_class(f: AccountSums, t: Thresholds) -> tuple[str, float | None]:
     """Coefficient of variation of the 12 monthly totals (empty months count as 0)."""
     mean = f.revenue_12m / 12
     if mean <= 0:
@@ -108,27 +108,24 @@ def xyz_class(f: Figures, t: Thresholds) -> tuple[str, float | None]:
     return XYZ.Z, cv
 
 
-def verdict(f: Figures, abc: tuple[str, float | None], t: Thresholds) -> Verdict:
+def verdict(f: AccountSums, abc: tuple[str, float | None], t: Thresholds) -> Verdict:
     revenue = f.revenue_12m
     potential = max(f.potential, revenue)
     if revenue >= t.contribution_high:
-        contribution = Level.HIGH
+        contribution = Band.HIGH
         if potential > 0 and revenue / potential < Decimal(str(t.relative_contribution_min)):
-            contribution = Level.MEDIUM
+            contribution = Band.MEDIUM
     elif revenue >= t.contribution_medium:
-        contribution = Level.MEDIUM
+        contribution = Band.MEDIUM
     else:
-        contribution = Level.LOW
+        contribution = Band.LOW
     if potential >= t.potential_high:
-        potential_level = Level.HIGH
+        potential_level = Band.HIGH
     elif potential >= t.potential_medium:
-        potential_level = Level.MEDIUM
+        potential_level = Band.MEDIUM
     else:
-        potential_level = Level.LOW
-    if contribution == Level.HIGH:
-        nine_box = NineBoxClass.A if potential_level == Level.HIGH else NineBoxClass.B
-    else:
-        nine_box = NineBoxClass.D if potential_level == Level.LOW else NineBoxClass.C
+        potential_level = Band.LOW
+    nine_box = NineBoxClass.of(contribution, potential_level)
     if revenue <= 0 and f.revenue_previous_12m <= 0:
         status = Status.PROSPECT
     elif f.revenue_last_6m <= 0:
@@ -167,7 +164,7 @@ def verdict(f: Figures, abc: tuple[str, float | None], t: Thresholds) -> Verdict
     )
 
 
-def gather(as_of: date, t: Thresholds) -> list[Figures]:
+def gather(as_of: date, t: Thresholds) -> list[AccountSums]:
     """Two queries: the accounts with their potential, and revenue summed per account
     over the months of the two windows (grouped by account and month, then by account)."""
     start, end = trailing_window(as_of)
@@ -177,7 +174,7 @@ def gather(as_of: date, t: Thresholds) -> list[Figures]:
         potential_base=F("potential") * F("currency__rate_to_base")
     ).values_list("pk", "external_id", "potential_base")
     figures = {
-        pk: Figures(account_id=pk, external_id=external_id, potential=potential or ZERO)
+        pk: AccountSums(account_id=pk, external_id=external_id, potential=potential or ZERO)
         for pk, external_id, potential in accounts.iterator(chunk_size=10_000)
     }
     monthly = (
@@ -273,7 +270,7 @@ def tiers_recompute(*, as_of: date, progress: Callable[[str], None] | None = Non
     return RunResult(as_of=as_of, accounts=len(figures), changed=changed)
 
 
-def _snapshot(f: Figures, v: Verdict, as_of: date) -> TierSnapshot:
+def _snapshot(f: AccountSums, v: Verdict, as_of: date) -> TierSnapshot:
     return TierSnapshot(
         account_id=f.account_id,
         as_of=as_of,

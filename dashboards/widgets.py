@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Status
+from accounts.models import Band, NineBoxClass, Status
 from accounts.models.activities import WinBackOffer, WinBackOutcome
 from accounts.models.money import as_decimal
 from plans.models import PlanStatus
@@ -16,7 +16,7 @@ from .figures import period_of
 from .scope import Scope
 
 ZERO = Decimal(0)
-LEVELS = ["low", "medium", "high"]
+BANDS = [Band.LOW, Band.MEDIUM, Band.HIGH]
 
 
 def _totals(figures: dict, *keys: str) -> dict[tuple, dict]:
@@ -35,19 +35,15 @@ def nine_box(figures: dict) -> list[list[dict]]:
     """Rows from high contribution down; columns potential low to high."""
     cells = _totals(figures, "contribution_level", "potential_level")
     grid = []
-    for contribution in reversed(LEVELS):
+    for contribution in reversed(BANDS):
         row = []
-        for potential in LEVELS:
+        for potential in BANDS:
             cell = cells.get((contribution, potential), {})
-            if contribution == "high":
-                cls = "A" if potential == "high" else "B"
-            else:
-                cls = "D" if potential == "low" else "C"
             row.append(
                 {
                     "contribution": contribution,
                     "potential": potential,
-                    "class": cls,
+                    "class": NineBoxClass.of(contribution, potential),
                     "count": cell.get("count", 0),
                     "revenue": cell.get("revenue", ZERO),
                 }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, NineBoxClass, Strategy
-from accounts.models.money import MONEY
+from accounts.models.money import MoneyField
 from accounts.periods import add_months
 from kamcrm.versioning import Versioned
 
@@ -101,8 +101,8 @@ class AccountPlan(Versioned):
         _("opportunities to cultivate"), default=0
     )
     opportunities_to_capture = models.PositiveIntegerField(_("opportunities to capture"), default=0)
-    contract_value_target = models.DecimalField(_("contract value to sign"), **MONEY, default=0)
-    payments_target = models.DecimalField(_("payments to collect"), **MONEY, default=0)
+    contract_value_target = MoneyField(_("contract value to sign"), default=0)
+    payments_target = MoneyField(_("payments to collect"), default=0)
     return_comment = models.TextField(_("director's comments"), blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from ..models import Stakeholder
-from ..models.people import Attitude, BuyingRole, Level
+from ..models.people import Attitude, BuyingRole, Seniority
 from .reading import Columns
 from .records import KEY, RecordImport, score
 from .report import ImportReport, choice, field_value
@@ -38,7 +38,7 @@ class StakeholderImport(RecordImport):
     )
 
     def _level(self, text: str) -> dict:
-        return {"level": choice(Level, text) or Level.OPERATIONAL}
+        return {"level": choice(Seniority, text) or Seniority.OPERATIONAL}
 
     def _buying_role(self, text: str) -> dict:
         return {"buying_role": choice(BuyingRole, text)}

@@ -19,12 +19,12 @@ from .people import (
     BuyingCentreMember,
     BuyingRole,
     InfluenceLink,
-    Level,
+    Seniority,
     Stakeholder,
 )
 from .revenue import RevenueLine
 from .thresholds import Thresholds
-from .tier_choices import ABC, XYZ, NineBoxClass, Status, Strategy
+from .tier_choices import ABC, XYZ, Band, NineBoxClass, Status, Strategy
 from .tiering import TierSnapshot
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "Attitude",
+    "Band",
     "BuyingCentre",
     "BuyingCentreMember",
     "BuyingRole",
@@ -49,13 +50,13 @@ __all__ = [
     "ImportKind",
     "ImportState",
     "InfluenceLink",
-    "Level",
     "NineBoxClass",
     "Opportunity",
     "OpportunityStage",
     "OpportunityType",
     "ProductLine",
     "RevenueLine",
+    "Seniority",
     "StageOutcome",
     "Stakeholder",
     "Status",

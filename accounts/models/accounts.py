@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from kamcrm.versioning import Versioned
 
 from ..tree_rules import GROUP_CYCLE, REPORTING_CYCLE
-from .money import MONEY, Currency
-from .tier_choices import ABC, XYZ, Level, NineBoxClass, Status, Strategy
+from .money import Currency, MoneyField
+from .tier_choices import ABC, XYZ, Band, NineBoxClass, Status, Strategy
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -106,14 +106,13 @@ class Account(Versioned):
     currency = models.ForeignKey(
         Currency, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
     )
-    potential = models.DecimalField(
+    potential = MoneyField(
         _("potential per year"),
-        **MONEY,
         null=True,
         blank=True,
         help_text=_("Estimated maximum yearly revenue this customer could bring us."),
     )
-    lifetime_value = models.DecimalField(_("lifetime value"), **MONEY, null=True, blank=True)
+    lifetime_value = MoneyField(_("lifetime value"), null=True, blank=True)
     product_fit = models.PositiveSmallIntegerField(
         _("product fit (1-5)"), null=True, blank=True, validators=SCORE
     )
@@ -136,10 +135,10 @@ class Account(Versioned):
     status = models.CharField(_("status"), max_length=10, choices=Status, blank=True)
     strategy = models.CharField(_("strategy"), max_length=20, choices=Strategy, blank=True)
     tiered_on = models.DateField(_("tiered on"), null=True, blank=True)
-    contribution_level = models.CharField(max_length=6, choices=Level, blank=True)
-    potential_level = models.CharField(max_length=6, choices=Level, blank=True)
-    tier_revenue_12m = models.DecimalField(**MONEY, null=True, blank=True)
-    tier_revenue_previous_12m = models.DecimalField(**MONEY, null=True, blank=True)
+    contribution_level = models.CharField(max_length=6, choices=Band, blank=True)
+    potential_level = models.CharField(max_length=6, choices=Band, blank=True)
+    tier_revenue_12m = MoneyField(null=True, blank=True)
+    tier_revenue_previous_12m = MoneyField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kamcrm.versioning import Versioned
 
 from .accounts import Account, Competitor, ProductLine
-from .money import MONEY, Currency
+from .money import Currency, MoneyField
 from .scoped import AccountScopedQuerySet
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -65,7 +65,7 @@ class Opportunity(Versioned):
     stage = models.ForeignKey(
         OpportunityStage, on_delete=models.PROTECT, related_name="+", verbose_name=_("stage")
     )
-    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(0)])
+    amount = MoneyField(_("amount"), validators=[MinValueValidator(0)])
     currency = models.ForeignKey(
         Currency, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
     )

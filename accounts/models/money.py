@@ -6,8 +6,17 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Every stored amount: DecimalField(**MONEY) beside a currency.
-MONEY = {"max_digits": 18, "decimal_places": 2}
+
+class MoneyField(models.DecimalField):
+    """An amount of money (beside a currency, or in the base currency): two decimal
+    places, sixteen digits before them. Migrations see the plain DecimalField it is."""
+
+    def __init__(self, *args, max_digits=18, decimal_places=2, **kwargs):
+        super().__init__(*args, max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
 
 
 class Currency(models.Model):
@@ -42,13 +51,13 @@ def as_decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
-# What sums and conversions of amounts come back as.
-MONEY_OUT = models.DecimalField(max_digits=30, decimal_places=2)
+# What sums and conversions of amounts come back as: wider, a sum of many amounts.
+MONEY_SUM = MoneyField(max_digits=30)
 
 
 def base_amount(amount_field: str = "amount", currency_field: str = "currency"):
     """SQL expression converting an amount column to the base currency."""
     return models.ExpressionWrapper(
         models.F(amount_field) * models.F(f"{currency_field}__rate_to_base"),
-        output_field=MONEY_OUT,
+        output_field=MONEY_SUM,
     )

@@ -12,7 +12,9 @@ from .accounts import SCORE, Account, loops_back
 from .scoped import AccountScopedQuerySet
 
 
-class Level(models.TextChoices):
+class Seniority(models.TextChoices):
+    """How high in the customer's organisation a person sits (000's decision levels)."""
+
     OPERATIONAL = "operational", _("Operational")
     MANAGEMENT = "management", _("Management")
     EXECUTIVE = "executive", _("Executive")
@@ -49,7 +51,9 @@ class Stakeholder(Versioned):
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
-    level = models.CharField(_("level"), max_length=20, choices=Level, default=Level.OPERATIONAL)
+    level = models.CharField(
+        _("level"), max_length=20, choices=Seniority, default=Seniority.OPERATIONAL
+    )
     reports_to = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

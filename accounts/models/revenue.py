@@ -4,14 +4,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .accounts import Account, ProductLine
-from .money import MONEY, Currency
+from .money import Currency, MoneyField
 from .scoped import AccountScopedQuerySet
 
 
 class RevenueLine(models.Model):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="revenue_lines")
     date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = MoneyField(_("amount"))
     currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+")
     product_line = models.ForeignKey(
         ProductLine, on_delete=models.PROTECT, null=True, blank=True, related_name="revenue_lines"

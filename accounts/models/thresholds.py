@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .money import MONEY
+from .money import MoneyField
 
 SHARE = [MinValueValidator(0), MaxValueValidator(1)]
 
@@ -44,24 +44,16 @@ class Thresholds(models.Model):
     xyz_y_cv = models.FloatField(
         _("XYZ: Y up to this variation"), default=0.5, validators=[MinValueValidator(0)]
     )
-    contribution_high = models.DecimalField(
-        _("contribution: high from"), **MONEY, default=Decimal(10_000_000)
-    )
-    contribution_medium = models.DecimalField(
-        _("contribution: medium from"), **MONEY, default=Decimal(5_000_000)
-    )
+    contribution_high = MoneyField(_("contribution: high from"), default=Decimal(10_000_000))
+    contribution_medium = MoneyField(_("contribution: medium from"), default=Decimal(5_000_000))
     relative_contribution_min = models.FloatField(
         _("high contribution needs this share of potential"),
         default=0.3,
         validators=SHARE,
         help_text=_("Below it, a high contribution counts as medium (room to grow)."),
     )
-    potential_high = models.DecimalField(
-        _("potential: high from"), **MONEY, default=Decimal(20_000_000)
-    )
-    potential_medium = models.DecimalField(
-        _("potential: medium from"), **MONEY, default=Decimal(10_000_000)
-    )
+    potential_high = MoneyField(_("potential: high from"), default=Decimal(20_000_000))
+    potential_medium = MoneyField(_("potential: medium from"), default=Decimal(10_000_000))
     lost_after_months = models.PositiveSmallIntegerField(
         _("lost after months without revenue"), default=6, validators=[MinValueValidator(1)]
     )

@@ -16,7 +16,9 @@ class XYZ(models.TextChoices):
     Z = "Z", _("Z (irregular)")
 
 
-class Level(models.TextChoices):
+class Band(models.TextChoices):
+    """Where an account's contribution or potential falls against the thresholds."""
+
     HIGH = "high", _("High")
     MEDIUM = "medium", _("Medium")
     LOW = "low", _("Low")
@@ -29,6 +31,14 @@ class NineBoxClass(models.TextChoices):
     B = "B", _("B: potential used up, high contribution")
     C = "C", _("C: potential to develop")
     D = "D", _("D: low potential, low contribution")
+
+    @classmethod
+    def of(cls, contribution: str, potential: str) -> "NineBoxClass":
+        """004's grid: a high contribution is A with high potential, else B; a lower one
+        is D with low potential, else C."""
+        if contribution == Band.HIGH:
+            return cls.A if potential == Band.HIGH else cls.B
+        return cls.D if potential == Band.LOW else cls.C
 
 
 class Status(models.TextChoices):

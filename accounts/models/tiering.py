@@ -4,8 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .accounts import Account
-from .money import MONEY
-from .tier_choices import ABC, XYZ, Level, NineBoxClass, Status, Strategy
+from .money import MoneyField
+from .tier_choices import ABC, XYZ, Band, NineBoxClass, Status, Strategy
 
 
 class TierSnapshot(models.Model):
@@ -13,16 +13,16 @@ class TierSnapshot(models.Model):
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tier_snapshots")
     as_of = models.DateField(_("as of"))
-    revenue_12m = models.DecimalField(_("revenue, 12 months"), **MONEY)
-    revenue_previous_12m = models.DecimalField(_("revenue, previous 12 months"), **MONEY)
-    revenue_last_6m = models.DecimalField(_("revenue, last 6 months"), **MONEY)
+    revenue_12m = MoneyField(_("revenue, 12 months"))
+    revenue_previous_12m = MoneyField(_("revenue, previous 12 months"))
+    revenue_last_6m = MoneyField(_("revenue, last 6 months"))
     share_before = models.FloatField(_("share of revenue ranked above"), null=True)
     coefficient_of_variation = models.FloatField(_("coefficient of variation"), null=True)
-    potential = models.DecimalField(_("potential used"), **MONEY)
+    potential = MoneyField(_("potential used"))
     abc = models.CharField("ABC", max_length=1, choices=ABC)
     xyz = models.CharField("XYZ", max_length=1, choices=XYZ)
-    contribution_level = models.CharField(_("contribution"), max_length=6, choices=Level)
-    potential_level = models.CharField(_("potential"), max_length=6, choices=Level)
+    contribution_level = models.CharField(_("contribution"), max_length=6, choices=Band)
+    potential_level = models.CharField(_("potential"), max_length=6, choices=Band)
     nine_box_class = models.CharField(_("class"), max_length=1, choices=NineBoxClass)
     status = models.CharField(_("status"), max_length=10, choices=Status)
     strategy = models.CharField(_("strategy"), max_length=20, choices=Strategy)
