@@ -4,11 +4,13 @@ competitors and thresholds. Accounts themselves are managed in the app."""
 from django.contrib import admin
 from django.utils import timezone
 
+from kamcrm.admin import SettingsAdmin
+
 from .models import Competitor, Currency, OpportunityStage, ProductLine, Thresholds
 
 
 @admin.register(Currency)
-class CurrencyAdmin(admin.ModelAdmin):
+class CurrencyAdmin(SettingsAdmin):
     list_display = ["code", "name", "minor_unit", "rate_to_base", "rate_updated_at"]
     list_editable = ["rate_to_base"]
     readonly_fields = ["rate_updated_at"]
@@ -20,7 +22,7 @@ class CurrencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpportunityStage)
-class OpportunityStageAdmin(admin.ModelAdmin):
+class OpportunityStageAdmin(SettingsAdmin):
     list_display = ["name", "order", "default_probability", "outcome"]
     list_editable = ["order", "default_probability"]
 
@@ -38,7 +40,7 @@ class CompetitorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Thresholds)
-class ThresholdsAdmin(admin.ModelAdmin):
+class ThresholdsAdmin(SettingsAdmin):
     list_display = [
         "__str__",
         "contact_rhythm_a",

@@ -18,6 +18,7 @@ from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from kamcrm.models import Notification
+from kamcrm.signals import announce_portfolio_change
 
 from .models import (
     ABC,
@@ -33,7 +34,6 @@ from .models import (
 from .models.money import as_decimal, base_amount
 from .models.tier_choices import Band
 from .periods import add_months, trailing_window
-from .signals import portfolio_changed
 
 ZERO = Decimal(0)
 BATCH = 5000
@@ -266,7 +266,7 @@ def tiers_recompute(*, as_of: date, progress: Callable[[str], None] | None = Non
         if not TierSnapshot.objects.filter(as_of__gt=as_of).exists():
             changed = _notify_owners(as_of)
             store_current(as_of)
-        portfolio_changed.send(sender=TierSnapshot, owner_ids=None)
+        announce_portfolio_change()
     return RunResult(as_of=as_of, accounts=len(figures), changed=changed)
 
 

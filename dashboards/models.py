@@ -35,8 +35,9 @@ class PortfolioFigures(models.Model):
     """One KAM's dashboard figures for one fiscal year, kept so a dashboard reads a row per
     KAM instead of aggregating thousands of accounts on every visit (dashboards/store.py).
 
-    Any write to the KAM's portfolio moves `version` on (dashboards/signals.py); the row is
-    fresh while `computed_version` matches it and it was computed today."""
+    A write announced as changing the KAM's portfolio moves `version` on
+    (dashboards/signals.py); the row is fresh while `computed_version` matches it and it
+    was computed today."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField()

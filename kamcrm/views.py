@@ -22,6 +22,7 @@ from .forms import TeamForm, UserFilterForm, UserForm
 from .models import Team, User
 from .query import id_field
 from .services import user_create, user_send_password_link, user_set_active
+from .signals import announce_portfolio_change
 
 DEMO_USERNAMES = ["admin", "director1", "kam1", "director2", "kam2"]
 
@@ -174,7 +175,10 @@ class UserUpdateView(PermissionRequiredMixin, UpdateView):
 
     def form_valid(self, form):
         messages.success(self.request, _("%(user)s was saved.") % {"user": form.instance})
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        if "username" in form.changed_data:  # the dashboards' lists carry it
+            announce_portfolio_change(owner_ids=[self.object.pk])
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from kamcrm.admin import SettingsAdmin
+
 from .models import PlanSettings
 
 
 @admin.register(PlanSettings)
-class PlanSettingsAdmin(admin.ModelAdmin):
+class PlanSettingsAdmin(SettingsAdmin):
     list_display = [
         "__str__",
         "fiscal_year_start_month",

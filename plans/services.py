@@ -1,6 +1,8 @@
 """Every write to a plan: each one checks who may make it (plans/permissions.py) and
 from which state, keeps a revision row, and refuses a save made on top of text someone
-else changed meanwhile (kamcrm/versioning.py). Reads are in selectors.py."""
+else changed meanwhile (kamcrm/versioning.py). Writes the dashboards count (a plan's
+existence, state, targets, reviews, actions and people targets; not its texts) announce
+the portfolio they changed. Reads are in selectors.py."""
 
 from datetime import timedelta
 
@@ -19,6 +21,7 @@ from accounts.models import (
     Stakeholder,
 )
 from kamcrm.permissions import require
+from kamcrm.signals import announce_portfolio_change
 from kamcrm.versioning import StaleEdit, claim_version
 
 from .models import (
@@ -76,6 +79,7 @@ def plan_create(*, account: Account, fiscal_year: int, by, copy_from: AccountPla
     PlanSection.objects.bulk_create(
         PlanSection(plan=plan, kind=kind, text=texts.get(kind, "")) for kind in SectionKind
     )
+    announce_portfolio_change(account_ids=[account.pk])
     PlanRevision.objects.create(
         plan=plan,
         what="created",
@@ -104,6 +108,7 @@ def _transition(plan: AccountPlan, by, what: str, text: str = "", **changes) -> 
     plan.version += 1
     plan.save(update_fields=[*changes, "version", "updated_at"])
     PlanRevision.objects.create(plan=plan, what=what, text=text, by=by)
+    announce_portfolio_change(account_ids=[plan.account_id])
     return plan
 
 
@@ -175,6 +180,7 @@ def review_record(
             )
     except IntegrityError:
         raise already from None
+    announce_portfolio_change(account_ids=[plan.account_id])
     PlanRevision.objects.create(
         plan=plan, what=f"review_q{quarter}", text=f"{customer_changes}\n\n{adjustments}", by=by
     )
@@ -199,6 +205,7 @@ def plan_update_targets(*, plan: AccountPlan, data: dict, version: int, by) -> A
     require_status(plan, PlanStatus.DRAFT)
     if not claim_version(AccountPlan, plan.pk, version, **data, updated_at=timezone.now()):
         raise StaleEdit(plan)
+    announce_portfolio_change(account_ids=[plan.account_id])
     PlanRevision.objects.create(
         plan=plan, what="targets", by=by, text="\n".join(f"{k}: {v}" for k, v in data.items())
     )
@@ -221,6 +228,7 @@ def whitespace_to_opportunity(*, plan: AccountPlan, unit, product_line, by) -> O
     first_stage = OpportunityStage.objects.filter(outcome=StageOutcome.OPEN).first()
     settings = PlanSettings.current()
     year_end = settings.quarter_end(plan.fiscal_year, 4)
+    announce_portfolio_change(account_ids=[unit.pk])
     return Opportunity.objects.create(
         account=unit,
         name=f"{product_line} for {unit}",
@@ -240,7 +248,10 @@ def plan_rows_save(*, plan: AccountPlan, which: str, formset, by) -> None:
     """A row editor's rows (people targets, goals, actions), each refused on its own when
     someone saved it meanwhile (StaleEdit: nothing of this save is kept)."""
     require(by, CHANGE, plan)
-    formset.save()
+    saved = formset.save()
+    # An action may be a teammate's: their overdue actions count on their dashboard.
+    owners = [getattr(row, "owner_id", None) for row in saved]
+    announce_portfolio_change(owner_ids=owners, account_ids=[plan.account_id])
     PlanRevision.objects.create(
         plan=plan,
         what=which,

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 
 from kamcrm.models import Role, User
 from kamcrm.selectors import kams_assignable_by
+from kamcrm.signals import announce_portfolio_change
 
 from ..models import Account, Currency
 from ..models.accounts import AccountType, is_group_cycle
-from ..signals import portfolio_changed
 from .reading import Columns, Table
 from .report import (
     BadValue,
@@ -254,7 +254,7 @@ def _write(parsed, existing, default_owner, with_parents: bool, report: ImportRe
     fields = sorted({name for item in parsed.values() for name in item["values"]} | {"owner"})
     Account.objects.bulk_update(changed, [*fields, "version"], batch_size=1000)
     if new or changed:
-        portfolio_changed.send(sender=Account, owner_ids=None)
+        announce_portfolio_change()
     report.created, report.updated = len(new), len(changed)
     report.unchanged = len(parsed) - len(new) - len(changed)
 

@@ -10,11 +10,11 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from kamcrm.models import User
+from kamcrm.signals import announce_portfolio_change
 from kamcrm.versioning import Versioned
 
 from ..models import Account
 from ..models.accounts import is_reporting_cycle
-from ..signals import portfolio_changed
 from .reading import Columns, Table
 from .report import (
     BadValue,
@@ -180,7 +180,7 @@ class RecordImport:
         if changed and fields:
             self.model.objects.bulk_update(changed, fields, batch_size=1000)
         if new or changed:
-            portfolio_changed.send(sender=self.model, owner_ids=None)
+            announce_portfolio_change()
         report.created, report.updated = len(new), len(changed)
         report.unchanged = len(items) - len(new) - len(changed)
 

@@ -13,9 +13,9 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from kamcrm.models import User
+from kamcrm.signals import announce_portfolio_change
 
 from ..models import Account, Currency, ProductLine, RevenueLine
-from ..signals import portfolio_changed
 from .reading import Columns, Table
 from .report import BadValue, ImportReport, Rollback, field_value
 
@@ -47,7 +47,7 @@ def import_revenue(
                 raise Rollback
             report.created, report.updated, report.unchanged = _upsert()
             if report.created or report.updated:
-                portfolio_changed.send(sender=RevenueLine, owner_ids=None)
+                announce_portfolio_change()
             _drop_stage()
     except Rollback:
         pass

@@ -1,7 +1,7 @@
 """Account views, one module per concept; every lookup goes through visible_to/editable_by."""
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from kamcrm.versioning import StaleEdit
 
 from ..models import Account
 from ..models.accounts import is_reporting_cycle
+from ..services import account_part_save
 
 
 def editable_account(request: HttpRequest, pk: int) -> Account:
@@ -34,8 +35,7 @@ def edit_child(
     conflict = False
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                saved = form.save()
+            saved = account_part_save(form, account=account)
         except StaleEdit:
             conflict = True  # refused: the form says so
         except IntegrityError as error:

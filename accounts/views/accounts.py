@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from ..forms import AccountForm
 from ..models import Account, Currency, Thresholds
 from ..models.accounts import is_group_cycle
 from ..selectors import account_list, account_page, monthly_revenue
+from ..services import account_save
 from ..snapshots import monthly_history
 from ..stakeholder_map import layout
 from ..tactics import TACTICS
@@ -169,7 +170,7 @@ class _AccountFormMixin:
 
     def form_valid(self, form):
         try:
-            response = super().form_valid(form)
+            self.object = account_save(form)
         except IntegrityError as error:
             if not is_group_cycle(error):
                 raise
@@ -177,7 +178,7 @@ class _AccountFormMixin:
             form.add_error("parent", _("An account cannot be part of itself."))
             return self.form_invalid(form)
         messages.success(self.request, self.saved_message % {"account": self.object})
-        return response
+        return redirect(self.get_success_url())
 
 
 class AccountCreateView(_AccountFormMixin, CreateView):

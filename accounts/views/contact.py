@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +12,7 @@ from ..forms import (
     WinBackForm,
 )
 from ..models import Commitment, WinBackAction
+from ..services import commitment_keep
 from . import edit_child, editable_account
 
 
@@ -38,9 +38,7 @@ def commitment_edit(request: HttpRequest, pk: int, commitment_pk: int | None = N
 def commitment_done(request: HttpRequest, pk: int, commitment_pk: int):
     account = editable_account(request, pk)
     commitment = get_object_or_404(Commitment, account=account, pk=commitment_pk)
-    if commitment.done_on is None:
-        commitment.done_on = timezone.localdate()
-        commitment.save(update_fields=["done_on"])
+    if commitment_keep(commitment):
         messages.success(request, _("Marked as kept: %(what)s") % {"what": commitment.what})
     return redirect("accounts:detail", pk=account.pk)
 

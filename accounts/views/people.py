@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from kamcrm.versioning import StaleEdit
 from ..forms import InfluenceLinkForm, StakeholderForm, StakeholderFormSet
 from ..models import Stakeholder
 from ..models.accounts import is_reporting_cycle
+from ..services import account_part_save
 from . import edit_child, editable_account
 
 
@@ -36,8 +37,7 @@ def stakeholders_bulk_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and formset.is_valid():
         try:
-            with transaction.atomic():
-                formset.save()
+            account_part_save(formset, account=account)
         except StaleEdit:
             # Someone saved one of these people meanwhile: checking again names them.
             formset = StakeholderFormSet(

@@ -1,5 +1,6 @@
 """The dashboard reads each KAM's stored figures: every kind of write a user makes must show
-on the next visit, and a visit with nothing changed must not recompute anything."""
+on the next visit, and a visit with nothing changed must not recompute anything. Writes
+go through the pages, as a KAM makes them: what the services announce is what counts."""
 
 import csv
 import io
@@ -8,21 +9,31 @@ from decimal import Decimal
 
 import pytest
 from celery.signals import task_prerun
+from django.contrib import admin
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Activity, Attitude, BuyingRole, Commitment
+from accounts.admin import ThresholdsAdmin
+from accounts.models import Attitude, BuyingRole, Commitment, OpportunityStage, Thresholds
 from accounts.tiering import tiers_recompute
 from dashboards import store
 from dashboards.models import PortfolioFigures
 from dashboards.signals import QUEUED_KEY
 from dashboards.tasks import refresh_changed_figures, refresh_figures
-from plans.models import PlanSettings, PlanStatus
-from plans.services import plan_create, plan_submit
+from plans.models import AccountPlan, PlanSettings, PlanStatus, SectionKind
+from plans.services import (
+    plan_create,
+    plan_submit,
+    plan_update_targets,
+    review_record,
+    section_save,
+)
 from tests.dashboards.conftest import bill
-from tests.factories import AccountFactory, StakeholderFactory
+from tests.factories import AccountFactory
+from tests.forms import posted
 from tests.needs import needs_postgresql
 
 
@@ -35,6 +46,19 @@ def visit(client, user, **query):
 
 def names(rows) -> list[str]:
     return [row["name"] for row in rows]
+
+
+def submit(kam, page: str, args: list, **changes) -> None:
+    """Fill in and send one of the account's forms, as `kam` in a browser of their own."""
+    browser = Client()
+    browser.force_login(kam)
+    url = reverse(page, args=args)
+    response = browser.post(url, posted(browser.get(url).context["form"]) | changes)
+    assert response.status_code == 302, response.context["form"].errors
+
+
+def log_activity(kam, account, summary: str = "Hi") -> None:
+    submit(kam, "accounts:activity_create", [account.pk], kind="call", summary=summary)
 
 
 def test_a_visit_with_nothing_changed_reads_the_stored_figures(
@@ -54,16 +78,11 @@ def test_writes_show_on_the_next_visit(client, director1, kam1, portfolio):
     assert names(visit(client, director1)["no_decision_supporter"]) == ["Big"]
     assert "Big</a> (kam1)" in client.get(reverse("dashboards:dashboard")).content.decode()
 
-    Activity.objects.create(
-        account=portfolio["big"],
-        kind="call",
-        date=timezone.localdate(),
-        summary="Hi",
-        created_by=kam1,
-    )
-    StakeholderFactory(
-        account=portfolio["big"], buying_role=BuyingRole.DECISION_MAKER, attitude=Attitude.SUPPORTER
-    )
+    log_activity(kam1, portfolio["big"])
+    submit(
+        kam1, "accounts:stakeholder_create", [portfolio["big"].pk], name="Khun Somchai",
+        buying_role=BuyingRole.DECISION_MAKER, attitude=Attitude.SUPPORTER,
+    )  # fmt: skip
 
     context = visit(client, director1)
     assert names(context["not_contacted"]) == []
@@ -93,10 +112,7 @@ def test_an_account_moving_to_another_kam_moves_its_figures(client, director1, p
     kam1b = portfolio["kam1b"]
     before = {row["kam"].username: row["revenue"] for row in visit(client, director1)["kpis"]}
 
-    big = portfolio["big"]
-    big.refresh_from_db()  # with the tier tiering stored
-    big.owner = kam1b
-    big.save()
+    submit(director1, "accounts:update", [portfolio["big"].pk], owner=kam1b.pk)
 
     after = {row["kam"].username: row["revenue"] for row in visit(client, director1)["kpis"]}
     assert after["kam1b"] == before["kam1b"] + Decimal("12000000")
@@ -134,10 +150,7 @@ def test_a_write_during_a_recompute_leaves_the_figures_stale(kam1, portfolio, mo
 
     def compute_while_someone_writes(*args, **kwargs):
         figures = compute(*args, **kwargs)
-        Activity.objects.create(
-            account=portfolio["big"], kind="call", date=timezone.localdate(), summary="-",
-            created_by=kam1,
-        )  # fmt: skip
+        log_activity(kam1, portfolio["big"])
         return figures
 
     monkeypatch.setattr(store, "compute", compute_while_someone_writes)
@@ -212,10 +225,7 @@ def test_a_committed_write_refreshes_the_figures_in_the_background(
     cache.delete(QUEUED_KEY)  # no refresh queued a moment ago by another test
 
     with django_capture_on_commit_callbacks(execute=True):
-        Activity.objects.create(
-            account=portfolio["big"], kind="visit", date=timezone.localdate(), summary="-",
-            created_by=kam1,
-        )  # fmt: skip
+        log_activity(kam1, portfolio["big"])
 
     assert PortfolioFigures.objects.get(owner=kam1).is_fresh(timezone.localdate())
     with django_assert_max_num_queries(10):
@@ -263,13 +273,98 @@ def test_a_burst_of_writes_queues_one_refresh(
     task_prerun.connect(count)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         for what in ["Call", "Visit", "Lunch"]:
-            Activity.objects.create(
-                account=portfolio["big"], kind="call", date=timezone.localdate(), summary=what,
-                created_by=kam1,
-            )  # fmt: skip
+            log_activity(kam1, portfolio["big"], what)
     for callback in callbacks:
         callback()
     task_prerun.disconnect(count)
 
     assert runs == ["dashboards.tasks.refresh_changed_figures"]
     assert PortfolioFigures.objects.get(owner=kam1).is_fresh(timezone.localdate())
+
+
+def _fresh(kam) -> bool:
+    return PortfolioFigures.objects.get(owner=kam).is_fresh(timezone.localdate())
+
+
+def _plan(kam1, portfolio, status=PlanStatus.DRAFT):
+    year = PlanSettings.current().fiscal_year_of(timezone.localdate())
+    plan = plan_create(account=portfolio["big"], fiscal_year=year, by=kam1)
+    AccountPlan.objects.filter(pk=plan.pk).update(status=status)
+    plan.refresh_from_db()
+    return plan
+
+
+def _section(kam1, portfolio):
+    plan = _plan(kam1, portfolio)
+    refresh_figures()
+    section = plan.sections.get(kind=SectionKind.STRENGTHS)
+    section_save(section=section, text="Our service", version=section.version, by=kam1)
+
+
+# Each write a user makes that a dashboard counts, made as they make it.
+COUNTED = {
+    "activity": lambda kam1, p: log_activity(kam1, p["big"]),
+    "person": lambda kam1, p: submit(kam1, "accounts:stakeholder_create", [p["big"].pk], name="A"),
+    "deal": lambda kam1, p: submit(
+        kam1, "accounts:opportunity_create", [p["big"].pk], name="Kiln", amount="5",
+        stage=OpportunityStage.objects.first().pk, expected_close="2026-12-31",
+    ),
+    "commitment": lambda kam1, p: submit(
+        kam1, "accounts:commitment_create", [p["big"].pk], what="Quote", due="2026-01-31"
+    ),
+    "commitment kept": lambda kam1, p: _keep(kam1, p),
+    "offer": lambda kam1, p: submit(
+        kam1, "accounts:win_back_create", [p["lost"].pk], offer="discount", outcome="pending"
+    ),
+    "dossier": lambda kam1, p: submit(kam1, "accounts:update", [p["big"].pk], name="Bigger"),
+    "plan started": lambda kam1, p: _plan(kam1, p),
+    "plan submitted": lambda kam1, p: plan_submit(plan=_plan_fresh(kam1, p), by=kam1),
+    "plan targets": lambda kam1, p: _targets(kam1, p),
+    "review": lambda kam1, p: review_record(
+        plan=_plan_fresh(kam1, p, PlanStatus.APPROVED), quarter=1, by=kam1,
+        customer_changes="-", adjustments="-",
+    ),
+    "thresholds": lambda kam1, p: ThresholdsAdmin(Thresholds, admin.site).save_model(
+        None, Thresholds.current(), None, True
+    ),
+}  # fmt: skip
+
+
+def _plan_fresh(kam1, portfolio, status=PlanStatus.DRAFT):
+    """A plan whose start the figures already count."""
+    plan = _plan(kam1, portfolio, status)
+    refresh_figures()
+    return plan
+
+
+def _keep(kam1, portfolio):
+    commitment = Commitment.objects.create(
+        account=portfolio["big"], what="Quote", due=timezone.localdate(), owner=kam1
+    )
+    refresh_figures()
+    browser = Client()
+    browser.force_login(kam1)
+    browser.post(reverse("accounts:commitment_done", args=[portfolio["big"].pk, commitment.pk]))
+
+
+def _targets(kam1, portfolio):
+    plan = _plan_fresh(kam1, portfolio)
+    plan_update_targets(
+        plan=plan, data={"payments_target": Decimal(9)}, version=plan.version, by=kam1
+    )
+
+
+@pytest.mark.parametrize("write", sorted(COUNTED))
+def test_every_counted_write_marks_its_kams_figures_stale(kam1, portfolio, write):
+    refresh_figures()
+    assert _fresh(kam1)
+
+    COUNTED[write](kam1, portfolio)
+
+    assert not _fresh(kam1)
+
+
+def test_saving_a_plan_text_leaves_the_figures_fresh(kam1, portfolio):
+    _section(kam1, portfolio)
+
+    assert _fresh(kam1)

@@ -1,0 +1,47 @@
+"""Writes to accounts and what hangs off them (people, deals, contact, offers), for the
+views. Each announces the portfolios it changed (kamcrm.signals), as the imports and the
+nightly tiering do for theirs: that is how the dashboards' stored figures learn of it.
+A write made around these (the ORM in a shell) shows on the dashboards from the next
+day's refresh, or after `manage.py refresh_figures`."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from kamcrm.signals import announce_portfolio_change
+
+from .models import Account, Commitment
+
+
+@transaction.atomic
+def account_save(form) -> Account:
+    """A new account or changes to one (an AccountForm: StaleEdit when someone saved
+    first). Handing it to another KAM changes both KAMs' portfolios."""
+    owner_before = form.initial.get("owner") if form.instance.pk else None
+    account = form.save()
+    announce_portfolio_change(owner_ids=[account.owner_id, owner_before])
+    return account
+
+
+@transaction.atomic
+def account_part_save(form, *, account: Account):
+    """Something on the account, from its form or formset (a person, a deal, an activity,
+    a commitment, an offer...): the account's portfolio changed, and that of the row's
+    own owner where it has one (a deal or commitment may be a teammate's)."""
+    saved = form.save()
+    rows = saved if isinstance(saved, list) else [saved]
+    owners = [getattr(row, "owner_id", None) for row in rows]
+    announce_portfolio_change(owner_ids=owners, account_ids=[account.pk])
+    return saved
+
+
+@transaction.atomic
+def commitment_keep(commitment: Commitment) -> bool:
+    """Mark a promise kept today; False if it already was."""
+    kept = Commitment.objects.filter(pk=commitment.pk, done_on=None).update(
+        done_on=timezone.localdate()
+    )
+    if kept:
+        announce_portfolio_change(
+            owner_ids=[commitment.owner_id], account_ids=[commitment.account_id]
+        )
+    return bool(kept)
