@@ -2,8 +2,9 @@
 query, set-based in the database. `compute` serves two callers: the store, which keeps one
 KAM's figures at a time (dashboards/store.py), and the CSV export, which wants every row.
 
-The figures are plain data (numbers, codes, names, dates) so they can be stored as JSON and
-merged across KAMs; labels and links are added at display time, in the reader's language.
+The figures are plain data (numbers, codes, names, dates), shaped as schema.py types them,
+so they can be stored as JSON and merged across KAMs; labels and links are added at
+display time, in the reader's language.
 """
 
 from dataclasses import dataclass
@@ -54,6 +55,19 @@ from plans.models import (
     accounts_needing_plan,
 )
 
+from .schema import (
+    AtRisk,
+    BelowTarget,
+    CommitmentDue,
+    Deals,
+    Figures,
+    Group,
+    KeyAccount,
+    Movement,
+    Plans,
+    PlanToActOn,
+)
+
 # Rows a list keeps per KAM: the page shows ten, and the top ten of a team are among the
 # top tens of its KAMs. The CSV export asks for every row instead.
 LIST_LENGTH = 10
@@ -98,7 +112,7 @@ def compute(
     today: date,
     settings: PlanSettings,
     limit: int | None = LIST_LENGTH,
-) -> dict:
+) -> Figures:
     """Every figure the dashboard shows for these accounts. Dicts are keyed by the user
     the figure belongs to (a deal's, commitment's or action's own owner)."""
     return _Portfolio(accounts.order_by(), fiscal_year, today, settings, limit).figures()
@@ -112,7 +126,7 @@ class _Portfolio:
     settings: PlanSettings
     limit: int | None
 
-    def figures(self) -> dict:
+    def figures(self) -> Figures:
         groups = self.groups()
         return {
             "groups": groups,
@@ -144,7 +158,7 @@ class _Portfolio:
         these aggregates never join the (large) snapshot history."""
         return self.accounts.exclude(tiered_on=None)
 
-    def groups(self) -> list[dict]:
+    def groups(self) -> list[Group]:
         """Counts and sums per owner, levels, ABC and XYZ: behind the nine-box, ABC x XYZ,
         the KPIs and the movements (a few dozen rows a KAM)."""
         return [
@@ -161,7 +175,7 @@ class _Portfolio:
             )
         ]
 
-    def deals(self) -> dict[int, dict]:
+    def deals(self) -> dict[int, Deals]:
         """Per deal owner: signed, open and weighted amounts closing in the fiscal year and
         in its current quarter, and cross-sell deals won this fiscal year."""
         period = period_of(self.settings, self.fiscal_year, self.today)
@@ -191,7 +205,7 @@ class _Portfolio:
             for row in rows
         }
 
-    def plans(self) -> dict[int, dict]:
+    def plans(self) -> dict[int, Plans]:
         """Per account owner, over the fiscal year's plans: the targets of the plans in force
         and the payments collected on their accounts this year, the plans waiting for
         approval, and the approved plans behind with their quarterly reviews."""
@@ -234,7 +248,7 @@ class _Portfolio:
     def count_by_owner(rows) -> dict[int, int]:
         return dict(rows.values("owner_id").annotate(n=Count("pk")).values_list("owner_id", "n"))
 
-    def movements(self, groups: list[dict]) -> list[dict]:
+    def movements(self, groups: list[Group]) -> list[Movement]:
         """Accounts whose class or status changed since the last run of the previous month."""
         latest = max((row["latest"] for row in groups), default=None)
         if latest is None:
@@ -262,7 +276,7 @@ class _Portfolio:
     def key_accounts(self):
         return self.accounts.filter(nine_box_class__in=["A", "B", "C"]).order_by("name")
 
-    def at_risk(self) -> list[dict]:
+    def at_risk(self) -> list[AtRisk]:
         """The win-back list: value, owner, last purchase, and the latest offer and outcome."""
         last_purchase = RevenueLine.objects.filter(account=OuterRef("pk")).order_by("-date")
         offers = WinBackAction.objects.filter(account=OuterRef("pk")).order_by("-created_at")
@@ -282,7 +296,7 @@ class _Portfolio:
             .order_by("-tier_revenue_previous_12m", "name")
         )  # fmt: skip
 
-    def without_plan(self) -> list[dict]:
+    def without_plan(self) -> list[KeyAccount]:
         """Class A and C accounts without a plan for the year, in any state."""
         return self.cut(
             accounts_needing_plan(self.accounts, fiscal_year=self.fiscal_year)
@@ -290,7 +304,7 @@ class _Portfolio:
             .values("name", "nine_box_class", account_id=F("pk"), owner_name=F("owner__username"))
         )
 
-    def plans_to_act_on(self) -> list[dict]:
+    def plans_to_act_on(self) -> list[PlanToActOn]:
         """Plans waiting for approval, and approved plans with a review due."""
         due, _ = self.settings.reviews_expected(self.fiscal_year, self.today)
         return self.cut(
@@ -303,7 +317,7 @@ class _Portfolio:
             .order_by("account__name")
         )
 
-    def no_decision_supporter(self) -> list[dict]:
+    def no_decision_supporter(self) -> list[KeyAccount]:
         supporter = Stakeholder.objects.filter(
             account=OuterRef("pk"), attitude=Attitude.SUPPORTER
         ).filter(Q(buying_role__in=DECISION_ROLES) | Q(level__in=DECISION_LEVELS))
@@ -313,7 +327,7 @@ class _Portfolio:
             .values("name", account_id=F("pk"), owner_name=F("owner__username"))
         )
 
-    def below_closeness_target(self) -> list[dict]:
+    def below_closeness_target(self) -> list[BelowTarget]:
         """Accounts whose key people are on average less close than the plan in force aims."""
         return self.cut(
             self.year_plans()
@@ -333,7 +347,7 @@ class _Portfolio:
             .order_by("account__name")
         )
 
-    def not_contacted(self) -> list[dict]:
+    def not_contacted(self) -> list[KeyAccount]:
         """Key accounts with no activity within their class's contact rhythm."""
         thresholds = Thresholds.current()
         cutoff = Case(
@@ -354,7 +368,7 @@ class _Portfolio:
             .values("name", "nine_box_class", account_id=F("pk"), owner_name=F("owner__username"))
         )
 
-    def commitments_due(self) -> list[dict]:
+    def commitments_due(self) -> list[CommitmentDue]:
         """Commitments overdue or due within the reminder window."""
         horizon = self.today + timedelta(days=self.settings.remind_days_before_review)
         return self.cut(

@@ -6,16 +6,15 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from .schema import decoder_keys
+
 
 class FiguresDecoder(json.JSONDecoder):
-    """JSON keeps amounts and dates as text: these keys come back as Decimal and date, as
-    each object is parsed (a walk over the decoded figures cost more than the parsing)."""
+    """JSON keeps amounts and dates as text: the keys the schema types so (schema.py) come
+    back as Decimal and date, as each object is parsed (a walk over the decoded figures
+    cost more than the parsing)."""
 
-    MONEY = frozenset({
-        "revenue", "previous", "signed_year", "open_year", "weighted_year", "signed_quarter",
-        "open_quarter", "weighted_quarter", "contract_target", "payments_target", "collected",
-    })  # fmt: skip
-    DATES = frozenset({"latest", "last_purchase", "due"})
+    MONEY, DATES = decoder_keys()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, object_hook=self.revive, **kwargs)
@@ -45,6 +44,7 @@ class PortfolioFigures(models.Model):
     computed_version = models.PositiveIntegerField(default=0)
     computed_on = models.DateField(null=True)
     computed_at = models.DateTimeField(null=True)
+    # A schema.Figures.
     figures = models.JSONField(default=dict, encoder=DjangoJSONEncoder, decoder=FiguresDecoder)
 
     class Meta:

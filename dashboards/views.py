@@ -1,19 +1,14 @@
-import operator
-from functools import partial
-
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext as _
 
 from kamcrm import csv_export
 from kamcrm.query import id_field, query_values
 
-from . import store, widgets
 from .figures import LIST_ORDER, compute
 from .scope import scope_for
+from .widgets import Dashboard
 
 
 def _flatten(name: str, data) -> list[dict]:
@@ -29,27 +24,7 @@ def _flatten(name: str, data) -> list[dict]:
     return list(data)
 
 
-EXPORTS = ["nine_box", "abc_xyz", "pipeline", "kpis", *LIST_ORDER]
-
-
-def _widgets(scope, figures: dict, today) -> dict:
-    """Every widget's rows, in the reader's language."""
-    lists = widgets.lists(figures, today)
-    discipline = widgets.discipline(figures)
-    shown = {
-        "nine_box": widgets.nine_box(figures),
-        "abc_xyz": widgets.abc_xyz(figures),
-        "pipeline": widgets.pipeline(scope, figures, today),
-        "kpis": widgets.kpis(scope, figures),
-        **lists,
-        "discipline": discipline,
-        "due": {
-            "commitments": lists["commitments_due"],
-            "reviews": discipline["reviews_due"],
-            "approvals": discipline["waiting"],
-        },
-    }
-    return {**shown, **_charts(shown)}
+EXPORTS = Dashboard.WIDGETS
 
 
 class DashboardFilterForm(forms.Form):
@@ -70,25 +45,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     export = request.GET.get("export")
     if export in EXPORTS:
-        return _export(request, scope, today, export)
-    rows = store.fresh_rows(
-        scope.owners, fiscal_year=scope.fiscal_year, today=today, settings=scope.settings
-    )
-    # Built only if the page's widgets are not in the fragment cache: their key changes
-    # with every recomputed row, the filters, the day, the reader and the language.
-    built = SimpleLazyObject(lambda: _widgets(scope, store.merged(rows), today))
-    names = ["nine_box", "abc_xyz", "pipeline", "kpis", *LIST_ORDER, "discipline", "due"]
+        return _export(scope, today, export)
+    board = Dashboard.stored(scope, today)
     query = request.GET.copy()
     query.pop("export", None)
     return render(
         request,
         "dashboards/dashboard.html",
         {
-            **{name: SimpleLazyObject(partial(operator.getitem, built, name)) for name in names},
-            # json_script cannot encode a lazy object; a callable the template calls.
-            "pipeline_chart": lambda: built["pipeline_chart"],
-            "kpi_chart": lambda: built["kpi_chart"],
-            "widgets_key": f"{request.user.pk}|{query.urlencode()}|{today}|{store.stamp(rows)}",
+            "dashboard": board,
+            # The widgets' fragment cache key: it changes with every recomputed row, the
+            # filters, the day, the reader (and, in the template, the language).
+            "widgets_key": f"{request.user.pk}|{query.urlencode()}|{today}|{board.stamp}",
             "scope": scope,
             "news": list(request.user.notifications.unread().order_by("-created_at")[:5]),
             "query": query.urlencode(),
@@ -96,7 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export(request: HttpRequest, scope, today, export: str) -> HttpResponse:
+def _export(scope, today, export: str) -> HttpResponse:
     if export in LIST_ORDER:
         # A list's download has every row, not the page's first ten: read the accounts.
         figures = compute(
@@ -106,39 +74,10 @@ def _export(request: HttpRequest, scope, today, export: str) -> HttpResponse:
             settings=scope.settings,
             limit=None,
         )
+        board = Dashboard(scope, today, figures=figures)
     else:
-        figures = store.figures_for(
-            scope.owners, fiscal_year=scope.fiscal_year, today=today, settings=scope.settings
-        )
+        board = Dashboard.stored(scope, today)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export}.csv"'
-    rows = _flatten(export, _widgets(scope, figures, today)[export])
-    csv_export.writer(response).writerows(csv_export.dict_rows(rows))
+    csv_export.writer(response).writerows(csv_export.dict_rows(_flatten(export, board[export])))
     return response
-
-
-def _charts(shown: dict) -> dict:
-    """The two charts' data, read by static/js/dashboard.js from json_script tags."""
-    years = [row["periods"][0] for row in shown["pipeline"]]
-    return {
-        "pipeline_chart": {
-            "labels": [str(row["kam"]) for row in shown["pipeline"]],
-            "target": [float(year["target"]) for year in years],
-            "signed": [float(year["signed"]) for year in years],
-            "weighted": [float(year["weighted"]) for year in years],
-            "names": {
-                "target": _("Plan target"),
-                "signed": _("Signed"),
-                "weighted": _("Weighted open pipeline"),
-            },
-        },
-        "kpi_chart": {
-            "labels": [str(row["kam"]) for row in shown["kpis"]],
-            "revenue": [float(row["revenue"]) for row in shown["kpis"]],
-            "previous": [float(row["previous"]) for row in shown["kpis"]],
-            "names": {
-                "revenue": _("Revenue, last 12 months"),
-                "previous": _("Revenue, the 12 months before"),
-            },
-        },
-    }

@@ -1,8 +1,10 @@
 """Each widget's rows, built from the figures (dashboards/figures.py) in the reader's
-language: the nine-box grid, ABC x XYZ, per-KAM pipeline and KPIs, and the labelled lists."""
+language: the nine-box grid, ABC x XYZ, per-KAM pipeline and KPIs, and the labelled lists.
+A Dashboard holds them for one page."""
 
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,14 +14,16 @@ from accounts.models.activities import WinBackOffer, WinBackOutcome
 from accounts.models.money import as_decimal
 from plans.models import PlanStatus
 
-from .figures import period_of
+from . import store
+from .figures import LIST_ORDER, period_of
+from .schema import Figures
 from .scope import Scope
 
 ZERO = Decimal(0)
 BANDS = [Band.LOW, Band.MEDIUM, Band.HIGH]
 
 
-def _totals(figures: dict, *keys: str) -> dict[tuple, dict]:
+def _totals(figures: Figures, *keys: str) -> dict[tuple, dict]:
     totals: dict[tuple, dict] = {}
     for row in figures["groups"]:
         total = totals.setdefault(
@@ -31,7 +35,7 @@ def _totals(figures: dict, *keys: str) -> dict[tuple, dict]:
     return totals
 
 
-def nine_box(figures: dict) -> list[list[dict]]:
+def nine_box(figures: Figures) -> list[list[dict]]:
     """Rows from high contribution down; columns potential low to high."""
     cells = _totals(figures, "contribution_level", "potential_level")
     grid = []
@@ -52,7 +56,7 @@ def nine_box(figures: dict) -> list[list[dict]]:
     return grid
 
 
-def abc_xyz(figures: dict) -> dict:
+def abc_xyz(figures: Figures) -> dict:
     cells = _totals(figures, "abc", "xyz")
     return {
         abc: [
@@ -64,7 +68,7 @@ def abc_xyz(figures: dict) -> dict:
     }  # fmt: skip
 
 
-def pipeline(scope: Scope, figures: dict, today: date) -> list[dict]:
+def pipeline(scope: Scope, figures: Figures, today: date) -> list[dict]:
     """Per KAM: the plans' contract-value targets, signed so far, open pipeline (weighted
     and not) and coverage of the target, for the fiscal year and its current quarter (a
     quarter's target is a fourth of the year's)."""
@@ -96,7 +100,7 @@ def pipeline(scope: Scope, figures: dict, today: date) -> list[dict]:
     return rows
 
 
-def kpis(scope: Scope, figures: dict) -> list[dict]:
+def kpis(scope: Scope, figures: Figures) -> list[dict]:
     """Per KAM: payments collected this fiscal year on the accounts with a plan in force
     against those plans' payment targets; revenue this and last window (last night's
     tiering), growth, retention (bought in both windows ÷ bought in the previous one);
@@ -135,7 +139,7 @@ def _url_for(name: str):
     return lambda pk: f"{head}{pk}{tail}"
 
 
-def lists(figures: dict, today: date) -> dict[str, list[dict]]:
+def lists(figures: Figures, today: date) -> dict[str, list[dict]]:
     """The lists with their labels in the reader's language, and their links."""
     rows = figures["lists"]
     account_url, plan_url = _url_for("accounts:detail"), _url_for("plans:detail")
@@ -155,7 +159,7 @@ def lists(figures: dict, today: date) -> dict[str, list[dict]]:
     return rows
 
 
-def discipline(figures: dict) -> dict:
+def discipline(figures: Figures) -> dict:
     """Counts over every plan in view; the list names the first plans to act on."""
     plans = figures["plans"].values()
     return {
@@ -170,3 +174,101 @@ def discipline(figures: dict) -> dict:
             p for p in figures["lists"]["plans_to_act_on"] if p["status"] == PlanStatus.APPROVED
         ],
     }
+
+
+class Dashboard:
+    """One reader's dashboard: whose portfolio (the scope), on which day, from which
+    figures. Each widget is built the first time the page asks for it, so a page whose
+    widgets come from the fragment cache builds none and reads no stored figures."""
+
+    WIDGETS = ("nine_box", "abc_xyz", "pipeline", "kpis", *LIST_ORDER)
+
+    def __init__(self, scope: Scope, today: date, *, rows: list | None = None, figures=None):
+        self.scope, self.today, self.rows = scope, today, rows or []
+        if figures is not None:
+            self.figures = figures
+
+    @classmethod
+    def stored(cls, scope: Scope, today: date) -> "Dashboard":
+        """From the KAMs' stored figures, the stale ones recomputed first."""
+        rows = store.fresh_rows(
+            scope.owners, fiscal_year=scope.fiscal_year, today=today, settings=scope.settings
+        )
+        return cls(scope, today, rows=rows)
+
+    @property
+    def stamp(self) -> str:
+        """Changes whenever a stored row behind the page is recomputed."""
+        return store.stamp(self.rows)
+
+    def __getitem__(self, name: str):
+        """A widget's rows by name (exports, tests): the grids and per-KAM tables, and the
+        lists."""
+        if name in self.lists:
+            return self.lists[name]
+        return getattr(self, name)
+
+    @cached_property
+    def figures(self) -> Figures:
+        return store.merged(self.rows)
+
+    @cached_property
+    def nine_box(self) -> list[list[dict]]:
+        return nine_box(self.figures)
+
+    @cached_property
+    def abc_xyz(self) -> dict:
+        return abc_xyz(self.figures)
+
+    @cached_property
+    def pipeline(self) -> list[dict]:
+        return pipeline(self.scope, self.figures, self.today)
+
+    @cached_property
+    def kpis(self) -> list[dict]:
+        return kpis(self.scope, self.figures)
+
+    @cached_property
+    def lists(self) -> dict[str, list[dict]]:
+        return lists(self.figures, self.today)
+
+    @cached_property
+    def discipline(self) -> dict:
+        return discipline(self.figures)
+
+    @cached_property
+    def due(self) -> dict:
+        """The reader's to-do: commitments, reviews and (for directors) approvals."""
+        return {
+            "commitments": self.lists["commitments_due"],
+            "reviews": self.discipline["reviews_due"],
+            "approvals": self.discipline["waiting"],
+        }
+
+    @cached_property
+    def pipeline_chart(self) -> dict:
+        """The pipeline chart's data, read by static/js/dashboard.js from a json_script."""
+        years = [row["periods"][0] for row in self.pipeline]
+        return {
+            "labels": [str(row["kam"]) for row in self.pipeline],
+            "target": [float(year["target"]) for year in years],
+            "signed": [float(year["signed"]) for year in years],
+            "weighted": [float(year["weighted"]) for year in years],
+            "names": {
+                "target": _("Plan target"),
+                "signed": _("Signed"),
+                "weighted": _("Weighted open pipeline"),
+            },
+        }
+
+    @cached_property
+    def kpi_chart(self) -> dict:
+        return {
+            "labels": [str(row["kam"]) for row in self.kpis],
+            "revenue": [float(row["revenue"]) for row in self.kpis],
+            "previous": [float(row["previous"]) for row in self.kpis],
+            "names": {
+                "revenue": _("Revenue, last 12 months"),
+                "previous": _("Revenue, the 12 months before"),
+            },
+        }

@@ -33,4 +33,6 @@ def test_the_benchmark_portfolio_builds_and_its_dashboard_answers(client):
     client.force_login(User.objects.get(username="bench-director-1"))
     response = client.get(reverse("dashboards:dashboard"))
     assert response.status_code == 200
-    assert sum(cell["count"] for row in response.context["nine_box"] for cell in row) > 0
+    assert (
+        sum(cell["count"] for row in response.context["dashboard"]["nine_box"] for cell in row) > 0
+    )

@@ -24,7 +24,7 @@ from tests.factories import (
 
 def dashboard(client, user, **query):
     client.force_login(user)
-    return client.get(reverse("dashboards:dashboard"), query).context
+    return client.get(reverse("dashboards:dashboard"), query).context["dashboard"]
 
 
 def test_the_nine_box_counts_and_sums_the_directors_accounts(client, director1, portfolio):
