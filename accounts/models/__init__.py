@@ -10,6 +10,7 @@ from .accounts import (
 )
 from .activities import Activity, ActivityKind, Commitment, WinBackAction
 from .deals import Opportunity, OpportunityStage, OpportunityType, StageOutcome
+from .history import AccountEvent, OpportunityEvent, StakeholderEvent
 from .imports import ColumnMapping, ImportJob, ImportKind, ImportState
 from .money import Currency
 from .people import (
@@ -33,6 +34,7 @@ __all__ = [
     "XYZ",
     "Account",
     "AccountCompetitor",
+    "AccountEvent",
     "AccountTeamMember",
     "AccountType",
     "Activity",
@@ -52,12 +54,14 @@ __all__ = [
     "Level",
     "NineBoxClass",
     "Opportunity",
+    "OpportunityEvent",
     "OpportunityStage",
     "OpportunityType",
     "ProductLine",
     "RevenueLine",
     "StageOutcome",
     "Stakeholder",
+    "StakeholderEvent",
     "Status",
     "Strategy",
     "Thresholds",
