@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, NineBoxClass, Strategy
+from accounts.models.history import trackers
 from accounts.models.money import MONEY
 from accounts.periods import add_months
 from kamcrm.versioning import Versioned
@@ -356,14 +357,10 @@ class WhitespaceCell(models.Model):
 # and new value on the plan (strategy, targets, status), its goals, actions and people
 # targets, including writes no service announces (a queryset .update(), the admin, a
 # data fix). Sections are not tracked: their every text is a revision already.
-def _trackers() -> tuple:
-    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-
-
 class AccountPlanEvent(
     pghistory.create_event_model(
         AccountPlan,
-        *_trackers(),
+        *trackers(),
         # approved_at is the approval event's own time; the rest is bookkeeping.
         exclude=["version", "created_at", "updated_at", "approved_at"],
         append_only=True,
@@ -375,7 +372,7 @@ class AccountPlanEvent(
 
 
 class PlanGoalEvent(
-    pghistory.create_event_model(PlanGoal, *_trackers(), exclude=["version"], append_only=True)
+    pghistory.create_event_model(PlanGoal, *trackers(), exclude=["version"], append_only=True)
 ):
     class Meta:
         verbose_name = _("goal change")
@@ -383,7 +380,7 @@ class PlanGoalEvent(
 
 
 class PlanActionEvent(
-    pghistory.create_event_model(PlanAction, *_trackers(), exclude=["version"], append_only=True)
+    pghistory.create_event_model(PlanAction, *trackers(), exclude=["version"], append_only=True)
 ):
     class Meta:
         verbose_name = _("action change")
@@ -393,7 +390,7 @@ class PlanActionEvent(
 class PeopleTargetEvent(
     pghistory.create_event_model(
         PeopleTarget,
-        *_trackers(),
+        *trackers(),
         # The scores at approval are copied from the people by the approval itself (one
         # UPDATE, plan_approve); the approval shows as the plan's status changing.
         exclude=["version", "closeness_at_approval", "solution_at_approval", "price_at_approval"],

@@ -20,6 +20,19 @@ def changed(obj: models.Model, **values) -> models.Model:
     return obj
 
 
+def rows(response) -> list[tuple[str, str, str, list[str]]]:
+    """(who, kind, title, ["label: old → new", ...]) per row a History page shows."""
+    return [
+        (
+            entry.who,
+            str(entry.kind),
+            entry.title,
+            [f"{c.label}: {c.old} → {c.new}" for c in entry.changes],
+        )
+        for entry in response.context["page_obj"].object_list
+    ]
+
+
 def _snapshot(obj: models.Model, label: str) -> None:
     events = obj.pgh_event_model
     values = {

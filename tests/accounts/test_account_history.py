@@ -9,23 +9,10 @@ from django.urls import reverse
 from accounts.models import AccountEvent, OpportunityStage, RevenueLine
 from accounts.tiering import tiers_recompute
 from kamcrm import audit
-from tests.audit import changed
+from tests.audit import changed, rows
 from tests.factories import OpportunityFactory, StakeholderFactory
 from tests.forms import posted
 from tests.needs import needs_postgresql
-
-
-def rows(response) -> list[tuple[str, str, str, list[str]]]:
-    """(who, kind, title, ["label: old → new", ...]) per row shown."""
-    return [
-        (
-            entry.who,
-            str(entry.kind),
-            entry.title,
-            [f"{c.label}: {c.old} → {c.new}" for c in entry.changes],
-        )
-        for entry in response.context["page_obj"].object_list
-    ]
 
 
 def history(client, account, **query):

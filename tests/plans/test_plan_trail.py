@@ -5,21 +5,9 @@ from datetime import date
 from django.urls import reverse
 
 from plans.models import PlanAction
-from tests.audit import changed
+from tests.audit import changed, rows
 from tests.factories import StakeholderFactory
 from tests.needs import needs_postgresql
-
-
-def rows(response) -> list[tuple[str, str, str, list[str]]]:
-    return [
-        (
-            entry.who,
-            str(entry.kind),
-            entry.title,
-            [f"{c.label}: {c.old} → {c.new}" for c in entry.changes],
-        )
-        for entry in response.context["page_obj"].object_list
-    ]
 
 
 def trail(client, plan, **query):
