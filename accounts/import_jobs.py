@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
+from kamcrm import audit
+
 from .imports import BadHeader, ImportReport, Table
 from .imports.kinds import TYPES, Options
 from .models import ImportJob, ImportState
@@ -136,7 +138,9 @@ def job_run(job_id: int, queue: str = "") -> None:
     beating = _Heartbeat(job.pk)
     beating.start()
     try:
-        with translation.override(job.language):
+        # The audit trail names the import and who started it (kamcrm/audit.py).
+        tagged = audit.context(source="import", kind=job.kind, job=job.pk, user=job.created_by_id)
+        with translation.override(job.language), tagged:
             report = _import(job)
     except SoftTimeLimitExceeded:
         minutes = settings.KAMCRM_IMPORT_TIME_LIMIT // 60

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
+from kamcrm import audit
 from kamcrm.models import Notification
 from kamcrm.signals import announce_portfolio_change
 
@@ -247,7 +248,7 @@ class RunResult:
 def tiers_recompute(*, as_of: date, progress: Callable[[str], None] | None = None) -> RunResult:
     """Recompute every account's tier as of `as_of` and store it."""
     say = progress or (lambda message: None)
-    with transaction.atomic(), exclusive_run():
+    with transaction.atomic(), exclusive_run(), audit.context(source="tiering"):
         t = Thresholds.current()
         figures = gather(as_of, t)
         say(f"summed revenue for {len(figures)} accounts")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, contact, deals, imports, people
+from .views import accounts, contact, deals, history, imports, people
 
 app_name = "accounts"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("import/template/<str:kind>.csv", imports.import_template, name="import_template"),
     path("<int:pk>/", accounts.account_detail, name="detail"),
     path("<int:pk>/brief/", accounts.account_brief, name="brief"),
+    path("<int:pk>/history/", history.account_history, name="history"),
     path("<int:pk>/edit/", accounts.AccountUpdateView.as_view(), name="update"),
     path("<int:pk>/stakeholders/", people.stakeholders_bulk_edit, name="stakeholders"),
     path("<int:pk>/stakeholders/new/", people.stakeholder_edit, name="stakeholder_create"),

@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "axes",
+    # The audit trail (kamcrm/audit.py): history tables written by PostgreSQL triggers.
+    "pgtrigger",
+    "pghistory",
     "kamcrm",
     "accounts",
     "plans",
@@ -99,12 +102,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page requires sign-in unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Tags every change a request makes with its user and path (the audit trail).
+    "kamcrm.audit.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: it answers a locked-out sign-in (kamcrm/security.py).
     "axes.middleware.AxesMiddleware",
 ]
+
+# The audit trail's events carry the time of the change itself, not of its transaction's
+# start, so the changes one transaction makes are listed in the order they were made.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 ROOT_URLCONF = "kamcrm.urls"
 WSGI_APPLICATION = "kamcrm.wsgi.application"

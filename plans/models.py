@@ -3,6 +3,7 @@ record of every change and reminder."""
 
 from datetime import date, timedelta
 
+import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, NineBoxClass, Strategy
+from accounts.models.history import trackers
 from accounts.models.money import MoneyField
 from accounts.periods import add_months
 from kamcrm.versioning import Versioned
@@ -344,3 +346,55 @@ class WhitespaceCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} / {self.product_line}"
+
+
+# The audit trail (kamcrm/audit.py), beside the plan's own record (PlanRevision): the
+# revisions are the plan's story as its services tell it, each section's whole text (the
+# History page diffs them line by line), every transition, review and save of a row
+# list, with who made it. The trail adds what the revisions leave out: each field's old
+# and new value on the plan (strategy, targets, status), its goals, actions and people
+# targets, including writes no service announces (a queryset .update(), the admin, a
+# data fix). Sections are not tracked: their every text is a revision already.
+class AccountPlanEvent(
+    pghistory.create_event_model(
+        AccountPlan,
+        *trackers(),
+        # approved_at is the approval event's own time; the rest is bookkeeping.
+        exclude=["version", "created_at", "updated_at", "approved_at"],
+        append_only=True,
+    )
+):
+    class Meta:
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
+
+
+class PlanGoalEvent(
+    pghistory.create_event_model(PlanGoal, *trackers(), exclude=["version"], append_only=True)
+):
+    class Meta:
+        verbose_name = _("goal change")
+        verbose_name_plural = _("goal changes")
+
+
+class PlanActionEvent(
+    pghistory.create_event_model(PlanAction, *trackers(), exclude=["version"], append_only=True)
+):
+    class Meta:
+        verbose_name = _("action change")
+        verbose_name_plural = _("action changes")
+
+
+class PeopleTargetEvent(
+    pghistory.create_event_model(
+        PeopleTarget,
+        *trackers(),
+        # The scores at approval are copied from the people by the approval itself (one
+        # UPDATE, plan_approve); the approval shows as the plan's status changing.
+        exclude=["version", "closeness_at_approval", "solution_at_approval", "price_at_approval"],
+        append_only=True,
+    )
+):
+    class Meta:
+        verbose_name = _("people target change")
+        verbose_name_plural = _("people target changes")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import trail, views
 
 app_name = "plans"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/<int:account_pk>/", views.plan_create, name="create"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/history/", views.plan_history, name="history"),
+    path("<int:pk>/trail/", trail.plan_trail, name="trail"),
     path("<int:pk>/targets/", views.targets_edit, name="targets"),
     path("<int:pk>/sections/<str:kind>/", views.section_edit, name="section"),
     path("<int:pk>/reviews/", views.review_create, name="review_create"),

@@ -10,6 +10,7 @@ from .accounts import (
 )
 from .activities import Activity, ActivityKind, Commitment, WinBackAction
 from .deals import Opportunity, OpportunityStage, OpportunityType, StageOutcome
+from .history import AccountEvent, OpportunityEvent, StakeholderEvent
 from .imports import ColumnMapping, ImportJob, ImportKind, ImportState
 from .money import Currency
 from .people import (
@@ -33,6 +34,7 @@ __all__ = [
     "XYZ",
     "Account",
     "AccountCompetitor",
+    "AccountEvent",
     "AccountTeamMember",
     "AccountType",
     "Activity",
@@ -52,6 +54,7 @@ __all__ = [
     "InfluenceLink",
     "NineBoxClass",
     "Opportunity",
+    "OpportunityEvent",
     "OpportunityStage",
     "OpportunityType",
     "ProductLine",
@@ -59,6 +62,7 @@ __all__ = [
     "Seniority",
     "StageOutcome",
     "Stakeholder",
+    "StakeholderEvent",
     "Status",
     "Strategy",
     "Thresholds",

@@ -250,7 +250,7 @@ def test_a_real_worker_refreshes_the_figures_a_write_made_stale(director1, kam1,
     today = timezone.localdate()
     year = PlanSettings.current().fiscal_year_of(today)
     store.refresh(kam1, fiscal_year=year, today=today)
-    Commitment.objects.create(account=account, what="Quote", due=today, owner=kam1)
+    submit(kam1, "accounts:commitment_create", [account.pk], what="Quote", due=today)
     assert not PortfolioFigures.objects.get(owner=kam1).is_fresh(today)
 
     refreshed = refresh_changed_figures.apply_async(queue=worker_queue).get(timeout=60)

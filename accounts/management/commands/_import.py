@@ -10,6 +10,7 @@ from accounts.imports import AUTO, BadHeader, ImportReport, Table, decode
 from accounts.imports.kinds import TYPES, Options
 from accounts.imports.reading import DATE_FORMATS, detect_encoding, header_of
 from accounts.models import ColumnMapping
+from kamcrm import audit
 
 
 class ImportCommand(BaseCommand):
@@ -91,7 +92,8 @@ class ImportCommand(BaseCommand):
                 date_format=date_format,
                 mapping={**ColumnMapping.remembered(self.kind, header, columns.known), **given},
             )
-            report = self.run_import(table, dry_run=dry_run, **options)
+            with audit.context(source="import", kind=self.kind):  # for the audit trail
+                report = self.run_import(table, dry_run=dry_run, **options)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         except BadHeader as error:

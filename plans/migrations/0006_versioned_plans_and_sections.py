@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0004_rows_have_edit_versions"),
+        ("plans", "0005_audit_trail"),
     ]
 
     operations = [
