@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kamcrm.forms import style_widgets
-from kamcrm.models import Role, Team, User
+from kamcrm.models import Team, User
 from kamcrm.selectors import kams_visible_to, teams_visible_to
 
 from .models import ABC, XYZ, Account, AccountType, NineBoxClass, Status, Strategy
@@ -14,11 +14,11 @@ class AccountFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
     owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(role=Role.KAM), label=_("Owner"), empty_label=_("Any owner")
+        queryset=User.objects.none(), label=_("Owner"), empty_label=_("Any owner")
     )
     team = django_filters.ModelChoiceFilter(
         field_name="owner__team",
-        queryset=Team.objects.all(),
+        queryset=Team.objects.none(),
         label=_("Team"),
         empty_label=_("Any team"),
     )
@@ -71,12 +71,11 @@ class AccountFilter(django_filters.FilterSet):
             "strategy",
         ]
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the people and teams the user may see are offered.
-        if user is not None:
-            self.filters["team"].queryset = teams_visible_to(user)
-            self.filters["owner"].queryset = kams_visible_to(user)
+        self.filters["team"].queryset = teams_visible_to(user)
+        self.filters["owner"].queryset = kams_visible_to(user)
 
         style_widgets(self.form.fields)
 
