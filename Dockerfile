@@ -8,9 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, so code changes do not reinstall them.
-COPY pyproject.toml README.md ./
-RUN pip install .
+# Dependencies first, so code changes do not reinstall them: the pinned versions, checked
+# against their hashes (make lock writes them from pyproject.toml).
+COPY requirements/base.txt requirements/
+RUN pip install --require-hashes -r requirements/base.txt
 
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \

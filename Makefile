@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench load install clean
+LOCK := requirements/test.txt
+# Test processes: one per core (make test WORKERS=0 runs them in this process).
+WORKERS ?= auto
+
+.PHONY: run test lint typecheck fmt bench load install lock lock-check clean
 
 ## run: set everything up and serve the app with demo data on 127.0.0.1:$(PORT)
 run: export DJANGO_DEBUG = true
@@ -15,12 +19,16 @@ run: install
 
 ## test: set everything up and run the whole suite (add ARGS="-k name" to pick tests)
 test: install
-	$(BIN)/pytest $(ARGS)
+	$(BIN)/pytest -n $(WORKERS) $(ARGS)
 
 ## lint: ruff's checks and formatting, as CI runs them
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## typecheck: mypy with the Django plugin over the apps, as CI runs it
+typecheck: install
+	DJANGO_SECRET_KEY=typecheck-only $(BIN)/mypy
 
 ## fmt: let ruff fix what it can
 fmt: install
@@ -39,12 +47,34 @@ load: install
 
 install: $(VENV)/.installed
 
-# Reinstall whenever the dependencies change.
-$(VENV)/.installed: pyproject.toml
+# Reinstall whenever the pinned dependencies change. The project itself is not installed:
+# it is an application, run from this directory.
+$(VENV)/.installed: $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet ".[test]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	touch $@
 
+COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+
+## lock: pin every dependency, with hashes, after a change to pyproject.toml (the Dockerfile
+## installs requirements/base.txt, make install and CI requirements/test.txt)
+lock: install
+	$(COMPILE) --output-file requirements/base.txt pyproject.toml
+	$(COMPILE) --extra test --output-file requirements/test.txt pyproject.toml
+
+## lock-check: fail when pyproject.toml asks for what the lock files do not pin (CI runs it)
+lock-check: install
+	rm -rf .lock-check && mkdir .lock-check && cp requirements/base.txt requirements/test.txt .lock-check/
+	$(COMPILE) --output-file .lock-check/base.txt pyproject.toml
+	$(COMPILE) --extra test --output-file .lock-check/test.txt pyproject.toml
+	for f in base test; do \
+	  grep -v '^#' requirements/$$f.txt > .lock-check/$$f.want; \
+	  grep -v '^#' .lock-check/$$f.txt > .lock-check/$$f.got; \
+	  diff -u .lock-check/$$f.want .lock-check/$$f.got || { echo "requirements/$$f.txt is stale: run make lock"; exit 1; }; \
+	done
+	rm -rf .lock-check
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache .lock-check

@@ -3,15 +3,32 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.db import connection
 
 from tests.needs import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        help="Run the suite as if the clock read this ISO date-time (e.g. 2028-02-29T23:30+07:00):"
+        " tests must not depend on the day they run (worker tests, in other processes, will not"
+        " follow).",
+    )
+
+
+def pytest_configure(config):
+    if today := config.getoption("--today"):
+        # Kept for the session: stopping it is the process's end.
+        time_machine.travel(datetime.fromisoformat(today), tick=True).start()
 
 
 REFERENCE_DATA = ["accounts.migrations.0002_reference_data", "plans.migrations.0002_settings_row"]

@@ -1,6 +1,7 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import time_machine
 from django.urls import reverse
 
 from accounts.tiering import tiers_recompute
@@ -32,6 +33,8 @@ def test_the_list_filters_by_class_status_and_strategy(client, kam1):
     assert names(status="lost") == []
 
 
+# The page charts the runs of the twelve months up to today: seen on a day after them.
+@time_machine.travel(datetime(2026, 12, 3, 10, tzinfo=UTC), tick=False)
 def test_the_page_shows_the_tier_its_history_and_tactics(client, kam1):
     big, _ = tiered_portfolio(kam1)
     client.force_login(kam1)
