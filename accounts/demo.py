@@ -136,7 +136,7 @@ def seed_portfolio(*, kam, team_name: str, today: date) -> int:
                 currency_id=currency,
                 country=account.country,
                 industry=account.industry,
-                potential=account.potential / 3,
+                potential=(account.potential or 0) / 3,
             )
             created += 1
             _revenue(child, monthly // 4, "sporadic", today, rng, lines)

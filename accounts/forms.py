@@ -6,7 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kamcrm.forms import sharing_choices, style_widgets
+from kamcrm.forms import model_choices, sharing_choices, style_widgets
 from kamcrm.models import User
 from kamcrm.selectors import kams_assignable_by
 from kamcrm.versioning import VersionedForm
@@ -71,7 +71,7 @@ class AccountForm(VersionedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = kams_assignable_by(user)
+        model_choices(self, "owner").queryset = kams_assignable_by(user)
         if not user.has_perm("accounts.reassign_account"):
             # A KAM owns what they create and cannot hand it on; a director reassigns.
             self.fields["owner"].initial = user.pk
@@ -79,7 +79,7 @@ class AccountForm(VersionedForm):
         parents = Account.objects.visible_to(user).only("pk", "name")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        model_choices(self, "parent").queryset = parents
 
     def clean_external_id(self) -> str:
         value = self.cleaned_data["external_id"].strip()
@@ -123,9 +123,11 @@ class StakeholderForm(VersionedForm):
         colleagues = Stakeholder.objects.filter(account=account)
         if self.instance.pk:
             colleagues = colleagues.exclude(pk=self.instance.pk)
-        self.fields["reports_to"].queryset = colleagues
+        model_choices(self, "reports_to").queryset = colleagues
         if "relationship_holder" in self.fields:
-            self.fields["relationship_holder"].queryset = User.objects.filter(is_active=True)
+            model_choices(self, "relationship_holder").queryset = User.objects.filter(
+                is_active=True
+            )
 
 
 class StakeholderRowForm(StakeholderForm):
@@ -160,8 +162,8 @@ class InfluenceLinkForm(forms.ModelForm):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         people = Stakeholder.objects.filter(account=account)
-        self.fields["source"].queryset = people
-        self.fields["target"].queryset = people
+        model_choices(self, "source").queryset = people
+        model_choices(self, "target").queryset = people
 
     def clean(self):
         cleaned = super().clean()
@@ -205,8 +207,8 @@ class OpportunityForm(VersionedForm):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.account = account
-        self.fields["owner"].queryset = account_people(account)
-        self.fields["product_line"].queryset = ProductLine.objects.filter(is_active=True)
+        model_choices(self, "owner").queryset = account_people(account)
+        model_choices(self, "product_line").queryset = ProductLine.objects.filter(is_active=True)
         self.fields["probability"].required = False
         self.fields["probability"].help_text = _("Leave empty to use the stage's default.")
         if not self.instance.pk:
@@ -245,8 +247,8 @@ class ActivityForm(forms.ModelForm):
             self.instance.created_by = user
             self.initial.setdefault("date", timezone.localdate())
             self.initial.setdefault("our_people", [user.pk])
-        self.fields["stakeholders"].queryset = Stakeholder.objects.filter(account=account)
-        self.fields["our_people"].queryset = User.objects.filter(is_active=True)
+        model_choices(self, "stakeholders").queryset = Stakeholder.objects.filter(account=account)
+        model_choices(self, "our_people").queryset = User.objects.filter(is_active=True)
 
 
 class CommitmentForm(VersionedForm):
@@ -261,7 +263,7 @@ class CommitmentForm(VersionedForm):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.account = account
-        self.fields["owner"].queryset = account_people(account)
+        model_choices(self, "owner").queryset = account_people(account)
         if not self.instance.pk:
             self.initial.setdefault("owner", account.owner_id)
 
@@ -308,7 +310,7 @@ class AccountTeamMemberForm(forms.ModelForm):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.account = account
-        self.fields["user"].queryset = User.objects.filter(is_active=True).exclude(
+        model_choices(self, "user").queryset = User.objects.filter(is_active=True).exclude(
             pk=account.owner_id
         )
 
@@ -329,7 +331,7 @@ class BuyingCentreForm(forms.ModelForm):
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.account = account
-        self.fields["opportunity"].queryset = Opportunity.objects.filter(account=account)
+        model_choices(self, "opportunity").queryset = Opportunity.objects.filter(account=account)
 
 
 class BuyingCentreMemberForm(forms.ModelForm):
@@ -339,7 +341,7 @@ class BuyingCentreMemberForm(forms.ModelForm):
 
     def __init__(self, *args, account: Account, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder"].queryset = Stakeholder.objects.filter(account=account)
+        model_choices(self, "stakeholder").queryset = Stakeholder.objects.filter(account=account)
         style_widgets(self.fields, small=True)
 
 
@@ -377,7 +379,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["default_owner"].queryset = kams_assignable_by(user)
+        model_choices(self, "default_owner").queryset = kams_assignable_by(user)
         if not user.has_perm("accounts.import_users"):
             self.fields["kind"].choices = [
                 (kind, label) for kind, label in ImportKind.choices if not TYPES[kind].admins_only

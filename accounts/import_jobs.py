@@ -110,7 +110,10 @@ def job_again(earlier: ImportJob, *, dry_run: bool) -> ImportJob:
 def _publish(job_id: int, queue: str | None = None) -> None:
     try:
         # No retries: a user is waiting for the page, and says when to try again.
-        run_import.apply_async((job_id,), retry=False, queue=queue)
+        if queue:
+            run_import.apply_async((job_id,), retry=False, queue=queue)
+        else:
+            run_import.apply_async((job_id,), retry=False)
     except (OperationalError, ConnectionError, TimeoutError) as error:
         log.warning("import job %s not queued: %s", job_id, error)
         raise QueueUnavailable from error

@@ -26,7 +26,7 @@ from .periods import month_starts, trailing_window
 ZERO = Decimal(0)
 
 
-def _sum_per_account(queryset, value) -> Subquery:
+def _sum_per_account(queryset, value) -> Coalesce:
     """A correlated subquery summing `value` over `queryset` for the outer account."""
     return Coalesce(
         Subquery(
@@ -52,7 +52,7 @@ def open_pipeline_expression():
     return _sum_per_account(Opportunity.objects.open(), base_amount())
 
 
-def account_list(*, user, as_of: date | None = None) -> models.QuerySet[Account]:
+def account_list(*, user, as_of: date | None = None) -> models.QuerySet:
     """The accounts a user sees, with what the list shows and sorts by."""
     as_of = as_of or timezone.localdate()
     overdue = Commitment.objects.overdue(as_of).filter(account=OuterRef("pk"))
@@ -129,7 +129,8 @@ def group_units(*, account: Account, user) -> GroupNode:
             if child.pk not in placed
         ]
         for child in children:
-            by_parent[child.parent_id].append(child)
+            if child.parent_id is not None:  # every child has one: found by its parent
+                by_parent[child.parent_id].append(child)
             placed.add(child.pk)
         level = [child.pk for child in children]
 

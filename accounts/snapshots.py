@@ -3,7 +3,9 @@ over 100,000 accounts adds 36 million rows a year. Recent runs are kept day by d
 that only each month's last run, which is what the history strip and the dashboard's
 "since last month" read."""
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Max, Min
 from django.db.models.functions import TruncMonth
@@ -36,7 +38,7 @@ def prune_snapshots(*, today: date, keep_days: int, dry_run: bool = False) -> li
     return doomed
 
 
-def monthly_history(account, *, today: date, months: int = 12) -> list[dict]:
+def monthly_history(account, *, today: date, months: int = 12) -> list[Mapping[str, Any]]:
     """The account's tier at each month's last run, the last `months` months, oldest first."""
     since = add_months(today.replace(day=1), 1 - months)
     runs = TierSnapshot.objects.filter(account=account, as_of__gte=since)

@@ -86,13 +86,13 @@ def layout(people: list[Stakeholder], links: list[InfluenceLink]) -> Stakeholder
     node_by_id = {node.person.pk: node for node in nodes}
     edges = []
     for node in nodes:
-        boss = node_by_id.get(node.person.reports_to_id)
-        if boss:
-            top, bottom = boss.y + NODE_HEIGHT, node.y
+        above = node_by_id.get(node.person.reports_to_id) if node.person.reports_to_id else None
+        if above:
+            top, bottom = above.y + NODE_HEIGHT, node.y
             middle = (top + bottom) / 2
             edges.append(
                 Edge(
-                    f"M{boss.centre_x},{top} V{middle} H{node.centre_x} V{bottom}",
+                    f"M{above.centre_x},{top} V{middle} H{node.centre_x} V{bottom}",
                     "reports",
                 )
             )

@@ -9,6 +9,7 @@ display time, in the reader's language.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django.db.models import (
     Avg,
@@ -150,7 +151,8 @@ class _Portfolio:
             },
         }
 
-    def cut(self, rows) -> list[dict]:
+    def cut(self, rows) -> list[Any]:
+        """The first rows of a .values() query (dicts shaped as the caller's schema type)."""
         return list(rows if self.limit is None else rows[: self.limit])
 
     def tiered(self):
@@ -162,7 +164,14 @@ class _Portfolio:
         """Counts and sums per owner, levels, ABC and XYZ: behind the nine-box, ABC x XYZ,
         the KPIs and the movements (a few dozen rows a KAM)."""
         return [
-            {**row, "revenue": as_decimal(row["revenue"]), "previous": as_decimal(row["previous"])}
+            cast(
+                Group,
+                {
+                    **row,
+                    "revenue": as_decimal(row["revenue"]),
+                    "previous": as_decimal(row["previous"]),
+                },
+            )
             for row in self.tiered()
             .values("owner_id", "contribution_level", "potential_level", "abc", "xyz")
             .annotate(
@@ -199,9 +208,14 @@ class _Portfolio:
             .annotate(**sums, cross_sell_won=Count("pk", filter=cross_sell))
         )
         return {
-            row.pop("owner_id"): {
-                k: v if k == "cross_sell_won" else as_decimal(v) for k, v in row.items()
-            }
+            row["owner_id"]: cast(
+                Deals,
+                {
+                    k: v if k == "cross_sell_won" else as_decimal(v)
+                    for k, v in row.items()
+                    if k != "owner_id"
+                },
+            )
             for row in rows
         }
 
@@ -235,9 +249,14 @@ class _Portfolio:
         )
         money = {"contract_target", "payments_target", "collected"}
         return {
-            row.pop("account__owner_id"): {
-                k: as_decimal(v) if k in money else v for k, v in row.items()
-            }
+            row["account__owner_id"]: cast(
+                Plans,
+                {
+                    k: as_decimal(v) if k in money else v
+                    for k, v in row.items()
+                    if k != "account__owner_id"
+                },
+            )
             for row in rows
         }
 

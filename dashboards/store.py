@@ -4,6 +4,7 @@ KAMs the page shows. A director's dashboard therefore reads ten rows, not ten th
 accounts; the first visit after a change pays for recomputing that KAM alone."""
 
 from datetime import date
+from typing import Any, cast
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -14,6 +15,7 @@ from plans.models import PlanSettings
 
 from .figures import LIST_LENGTH, LIST_ORDER, compute
 from .models import PortfolioFigures
+from .schema import Figures, loose
 
 BY_OWNER = ("deals", "plans", "overdue_commitments", "overdue_actions")
 
@@ -44,7 +46,7 @@ def _freshened(kams, fiscal_year: int, today: date, settings: PlanSettings):
             yield row, False
 
 
-def merged(rows: list) -> dict:
+def merged(rows: list) -> Figures:
     """The rows' figures as one; those not at hand are read in one query."""
     unread = [row.pk for row in rows if "figures" in row.get_deferred_fields()]
     read = dict(
@@ -66,7 +68,7 @@ def stamp(rows: list) -> str:
     return ",".join(f"{row.pk}@{row.computed_at.timestamp()}" for row in rows)
 
 
-def figures_for(kams: list, *, fiscal_year: int, today: date, settings: PlanSettings) -> dict:
+def figures_for(kams: list, *, fiscal_year: int, today: date, settings: PlanSettings) -> Figures:
     """The KAMs' figures merged, recomputing the stale ones first."""
     return merged(fresh_rows(kams, fiscal_year=fiscal_year, today=today, settings=settings))
 
@@ -106,20 +108,21 @@ def mark_stale(owner_ids=None, *, account_ids=(), plan_ids=()) -> int:
     return rows.update(version=F("version") + 1)
 
 
-def merge(parts: list[dict]) -> dict:
+def merge(parts: list[Figures]) -> Figures:
     """Several KAMs' figures as one: groups side by side, per-owner sums added up, lists
     put in their order and cut to the page's length."""
-    merged = {
+    merged: dict[str, Any] = {
         "groups": [],
         **{key: {} for key in BY_OWNER},
         "lists": {name: [] for name in LIST_ORDER},
     }
-    for part in parts:
+    for figures in parts:
+        part = loose(figures)
         merged["groups"] += part["groups"]
         for key in ("deals", "plans"):
-            for owner, figures in part[key].items():
+            for owner, sums in part[key].items():
                 total = merged[key].setdefault(int(owner), {})
-                for name, value in figures.items():
+                for name, value in sums.items():
                     total[name] = (total.get(name) or 0) + (value or 0)
         for key in ("overdue_commitments", "overdue_actions"):
             for owner, count in part[key].items():
@@ -131,7 +134,7 @@ def merge(parts: list[dict]) -> dict:
         if field != "name":
             rows.sort(key=lambda row: row[field] or 0, reverse=largest_first)
         merged["lists"][name] = rows[:LIST_LENGTH]
-    return merged
+    return cast(Figures, merged)
 
 
 def refresh_stale(today: date, *, changed_only: bool = False) -> int:

@@ -1,9 +1,10 @@
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from kamcrm import csv_export
+from kamcrm.http import SignedInRequest
 from kamcrm.query import id_field, query_values
 
 from .figures import LIST_ORDER, compute
@@ -33,7 +34,7 @@ class DashboardFilterForm(forms.Form):
     kam = id_field()
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     """Where the portfolio is, where the quarter lands, who needs attention: one screen."""
     query = query_values(request, DashboardFilterForm)
     scope = scope_for(

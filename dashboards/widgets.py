@@ -5,6 +5,7 @@ A Dashboard holds them for one page."""
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from plans.models import PlanStatus
 
 from . import store
 from .figures import LIST_ORDER, period_of
-from .schema import Figures
+from .schema import Figures, loose
 from .scope import Scope
 
 ZERO = Decimal(0)
@@ -25,7 +26,7 @@ BANDS = [Band.LOW, Band.MEDIUM, Band.HIGH]
 
 def _totals(figures: Figures, *keys: str) -> dict[tuple, dict]:
     totals: dict[tuple, dict] = {}
-    for row in figures["groups"]:
+    for row in loose(figures)["groups"]:
         total = totals.setdefault(
             tuple(row[k] for k in keys),
             {"count": 0, "revenue": ZERO, "previous": ZERO, "bought_before": 0, "kept": 0},
@@ -72,15 +73,17 @@ def pipeline(scope: Scope, figures: Figures, today: date) -> list[dict]:
     """Per KAM: the plans' contract-value targets, signed so far, open pipeline (weighted
     and not) and coverage of the target, for the fiscal year and its current quarter (a
     quarter's target is a fourth of the year's)."""
-    periods = [("year", _("FY %(year)d") % {"year": scope.fiscal_year}, 1)]
+    periods: list[tuple[str, str, Decimal]] = [
+        ("year", _("FY %(year)d") % {"year": scope.fiscal_year}, Decimal(1))
+    ]
     quarter = period_of(scope.settings, scope.fiscal_year, today).quarter
     if quarter:
         periods.append(("quarter", _("Q%(quarter)d") % {"quarter": quarter[0]}, Decimal("0.25")))
-    rows = []
+    data, rows = loose(figures), []
     for kam in scope.owners:
-        target = as_decimal(figures["plans"].get(kam.pk, {}).get("contract_target"))
-        deals = figures["deals"].get(kam.pk, {})
-        row = {"kam": kam, "periods": []}
+        target = as_decimal(data["plans"].get(kam.pk, {}).get("contract_target"))
+        deals = data["deals"].get(kam.pk, {})
+        row: dict[str, Any] = {"kam": kam, "periods": []}
         for key, label, share in periods:
             signed = as_decimal(deals.get(f"signed_{key}"))
             weighted = as_decimal(deals.get(f"weighted_{key}"))
@@ -106,11 +109,11 @@ def kpis(scope: Scope, figures: Figures) -> list[dict]:
     tiering), growth, retention (bought in both windows ÷ bought in the previous one);
     cross-sell deals won this fiscal year; overdue commitments and plan actions."""
     tiers = {owner: row for (owner,), row in _totals(figures, "owner_id").items()}
-    rows = []
+    data, rows = loose(figures), []
     for kam in scope.owners:
         tier = tiers.get(kam.pk, {})
         revenue, previous = tier.get("revenue", ZERO), tier.get("previous", ZERO)
-        plans = figures["plans"].get(kam.pk, {})
+        plans = data["plans"].get(kam.pk, {})
         target, collected = (as_decimal(plans.get(k)) for k in ("payments_target", "collected"))
         rows.append(
             {
@@ -124,9 +127,9 @@ def kpis(scope: Scope, figures: Figures) -> list[dict]:
                 "retention": tier["kept"] / tier["bought_before"]
                 if tier.get("bought_before")
                 else None,
-                "cross_sell_won": figures["deals"].get(kam.pk, {}).get("cross_sell_won", 0),
-                "overdue_commitments": figures["overdue_commitments"].get(kam.pk, 0),
-                "overdue_actions": figures["overdue_actions"].get(kam.pk, 0),
+                "cross_sell_won": data["deals"].get(kam.pk, {}).get("cross_sell_won", 0),
+                "overdue_commitments": data["overdue_commitments"].get(kam.pk, 0),
+                "overdue_actions": data["overdue_actions"].get(kam.pk, 0),
             }
         )
     return rows
@@ -141,7 +144,7 @@ def _url_for(name: str):
 
 def lists(figures: Figures, today: date) -> dict[str, list[dict]]:
     """The lists with their labels in the reader's language, and their links."""
-    rows = figures["lists"]
+    rows: dict[str, list[dict]] = loose(figures)["lists"]
     account_url, plan_url = _url_for("accounts:detail"), _url_for("plans:detail")
     for row in (row for name in rows for row in rows[name]):
         row["url"] = (
@@ -161,7 +164,7 @@ def lists(figures: Figures, today: date) -> dict[str, list[dict]]:
 
 def discipline(figures: Figures) -> dict:
     """Counts over every plan in view; the list names the first plans to act on."""
-    plans = figures["plans"].values()
+    plans = loose(figures)["plans"].values()
     return {
         "counts": {
             key: sum(row.get(key) or 0 for row in plans)

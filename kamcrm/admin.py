@@ -28,7 +28,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "role", "team", "is_active"]
     list_filter = ["role", "team", "is_active"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Role and team"), {"fields": ("role", "team")}),
     )
 

@@ -21,14 +21,16 @@ import contextlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import pghistory
 import pghistory.middleware
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import connections, models
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -87,15 +89,17 @@ class Source:
     events belong on the page, and which snapshot field names the row."""
 
     key: str
-    label: str
-    events: type[models.Model]
+    label: str | Promise
+    # A pghistory event model: its pgh_* fields and snapshot fields are made per tracked
+    # model at import, which the type checker cannot follow.
+    events: Any
     where: Q
     title_field: str = "name"
 
 
 @dataclass
 class Change:
-    label: str
+    label: str | Promise
     old: str
     new: str
 
@@ -106,7 +110,7 @@ class Entry:
 
     at: datetime
     who: str
-    kind: str
+    kind: str | Promise
     title: str
     action: str
     changes: list[Change] = field(default_factory=list)
@@ -116,7 +120,7 @@ class Entry:
 def trail(sources: list[Source], *, page: str | None, per_page: int = PER_PAGE) -> Page:
     """The sources' events, newest first, one page of Entry; the queries are bounded by
     the number of sources and related models, not by the events shown."""
-    newest = None
+    newest: QuerySet | None = None
     for index, source in enumerate(sources):
         ids = (
             source.events.objects.filter(source.where)
@@ -125,6 +129,8 @@ def trail(sources: list[Source], *, page: str | None, per_page: int = PER_PAGE) 
             .values_list("source", "pgh_id", "pgh_created_at")
         )
         newest = ids if newest is None else newest.union(ids, all=True)
+    if newest is None:
+        raise ValueError("a trail needs at least one source")
     page_obj = Paginator(newest.order_by("-pgh_created_at", "-pgh_id"), per_page).get_page(page)
     wanted = defaultdict(list)
     for index, pk, _at in page_obj.object_list:
@@ -136,7 +142,7 @@ def trail(sources: list[Source], *, page: str | None, per_page: int = PER_PAGE) 
     return page_obj
 
 
-def _with_previous(model, pks: list[int]) -> dict[int, models.Model]:
+def _with_previous(model: Any, pks: list[int]) -> dict[int, Any]:
     """The events `pks` and, for each, the one before it of the same row (`previous`):
     one query."""
     earlier = (
@@ -158,9 +164,9 @@ class _Draft:
     """An event with its raw values, before foreign keys are named."""
 
     source: Source
-    event: models.Model
-    title: tuple[models.Field, object]
-    changes: list[tuple[models.Field, object, object]]
+    event: Any  # an instance of Source.events
+    title: tuple[Any, Any]
+    changes: list[tuple[Any, Any, Any]]
     unknown_before: bool
 
 
@@ -196,7 +202,7 @@ def _metadata(event) -> dict:
 def _names(drafts: list[_Draft]) -> dict[tuple, str]:
     """What each foreign key value shown names, and each context's user: one query per
     related model."""
-    pks = defaultdict(set)
+    pks: defaultdict[type[models.Model], set] = defaultdict(set)
     for draft in drafts:
         for model_field, *values in [(draft.title[0], draft.title[1]), *draft.changes]:
             if model_field.is_relation:

@@ -40,7 +40,9 @@ def _forgiving(name: str):
 
 
 class ForgivingRedisCache(RedisCache):
-    pass
+    def ping(self) -> None:
+        """Raises unless Redis answers: the health check's probe, not forgiven."""
+        self._cache.get_client(write=True).ping()
 
 
 for _name in _MISSED:

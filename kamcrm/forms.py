@@ -1,9 +1,21 @@
+from collections.abc import Iterable
+from typing import cast
+
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role, Team, User
+
+
+def model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model choice field `name`, to set what it offers (`.queryset`): a form's
+    fields are typed as plain Fields, and a field that offers no models is a mistake."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} offers no model choices")
+    return field
 
 
 class UserForm(forms.ModelForm):
@@ -82,7 +94,9 @@ class TeamForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["director"].queryset = User.objects.filter(role=Role.DIRECTOR, is_active=True)
+        model_choices(self, "director").queryset = User.objects.filter(
+            role=Role.DIRECTOR, is_active=True
+        )
 
 
 def style_widgets(fields, *, small: bool = False) -> None:
@@ -109,7 +123,11 @@ class SharedChoicesFormSet(forms.BaseInlineFormSet):
     @cached_property
     def _shared(self) -> dict[str, list]:
         blank = super().empty_form  # a new row: its querysets leave nothing out
-        return {name: list(blank.fields[name].choices) for name in self.shared_choices}
+        # A model choice field's choices iterate its queryset's rows.
+        return {
+            name: list(cast(Iterable, model_choices(blank, name).choices))
+            for name in self.shared_choices
+        }
 
     def _share(self, form):
         for name in self.shared_choices:

@@ -1,5 +1,7 @@
 """Users, their roles and the sales teams they belong to."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -55,7 +57,7 @@ class User(AbstractUser):
         help_text=_("The team a key account manager belongs to."),
     )
 
-    objects = KamcrmUserManager()
+    objects: ClassVar[KamcrmUserManager] = KamcrmUserManager()
 
     class Meta:
         ordering = ["username"]

@@ -24,6 +24,6 @@ def query_values(request: HttpRequest, form_class: type[forms.Form], **kwargs) -
         messages.warning(
             request,
             _("The filter “%(name)s” was ignored: %(error)s")
-            % {"name": name, "error": " ".join(errors)},
+            % {"name": name, "error": " ".join(str(error) for error in errors)},
         )
     return form.cleaned_data

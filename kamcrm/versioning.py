@@ -4,12 +4,14 @@ sent back with their values beside the fields where they differ from the user's,
 user's own entries kept. Saving again then overwrites knowingly."""
 
 import json
+from typing import cast
 
 from django import forms
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms.models import model_to_dict
+from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -120,7 +122,8 @@ class VersionedForm(forms.ModelForm):
         stored = model_to_dict(current)
         opened = self._opened_values()
         self.add_error(None, self.stale_message)
-        data = self.data.copy()
+        # A bound form's data is the request's QueryDict (or one built like it).
+        data = cast(QueryDict, self.data).copy()
         for name in self._own_fields():
             field = self.fields[name]
             if name not in stored or not field.has_changed(stored[name], self[name].data):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.db.models import Count, Sum
@@ -17,8 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
+from .cache import ForgivingRedisCache
 from .celery import app
 from .forms import TeamForm, UserFilterForm, UserForm
+from .http import SignedInRequest
 from .models import Team, User
 from .query import id_field
 from .services import user_create, user_send_password_link, user_set_active
@@ -86,10 +89,10 @@ def _database_state() -> str:
 def _cache_state() -> str:
     if not settings.REDIS_URL:
         return "local"
-    from django.core.cache import cache
-
+    backend = caches["default"]
     try:
-        cache._cache.get_client(write=True).ping()  # the raw client: no forgiving here
+        if isinstance(backend, ForgivingRedisCache):
+            backend.ping()
     except Exception:
         return "unreachable"
     return "ok"
@@ -119,7 +122,7 @@ class NotificationListView(ListView):
 
 
 @require_http_methods(["POST"])
-def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+def notifications_mark_read(request: SignedInRequest) -> HttpResponse:
     """Marks one notification (`id`) or all of the user's as read."""
     unread = request.user.notifications.unread()
     if request.POST.get("id"):
@@ -192,7 +195,7 @@ class UserUpdateView(PermissionRequiredMixin, UpdateView):
 
 @permission_required("kamcrm.manage_users", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def user_set_active_view(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+def user_set_active_view(request: SignedInRequest, pk: int, active: bool) -> HttpResponse:
     """Asks first on GET; deactivates or reactivates on POST."""
     user = get_object_or_404(User.objects.prefetch_related("led_teams"), pk=pk)
     if request.method == "POST":

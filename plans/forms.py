@@ -1,10 +1,11 @@
 from django import forms
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import account_people
 from accounts.models import Stakeholder, Strategy
 from accounts.tactics import TACTICS
-from kamcrm.forms import sharing_choices, style_widgets
+from kamcrm.forms import model_choices, sharing_choices, style_widgets
 from kamcrm.versioning import VersionedForm
 
 from .models import (
@@ -86,7 +87,9 @@ class PeopleTargetForm(VersionedForm):
 
     def __init__(self, *args, plan: AccountPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder"].queryset = Stakeholder.objects.filter(account=plan.account)
+        model_choices(self, "stakeholder").queryset = Stakeholder.objects.filter(
+            account=plan.account
+        )
         style_widgets(self.fields, small=True)
 
 
@@ -108,11 +111,11 @@ class ActionForm(VersionedForm):
 
     def __init__(self, *args, plan: AccountPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = account_people(plan.account)
+        model_choices(self, "owner").queryset = account_people(plan.account)
         style_widgets(self.fields, small=True)
 
 
-ROW_FORMSETS = {
+ROW_FORMSETS: dict[str, type[BaseInlineFormSet]] = {
     "people": forms.inlineformset_factory(
         AccountPlan,
         PeopleTarget,

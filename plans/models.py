@@ -320,6 +320,12 @@ class PeopleTarget(Versioned):
     def target_overall(self) -> float:
         return (self.target_closeness + self.target_solution + self.target_price) / 3
 
+    @property
+    def overall_at_approval(self) -> float | None:
+        """The person's overall closeness when the plan was approved; None before."""
+        scores = (self.closeness_at_approval, self.solution_at_approval, self.price_at_approval)
+        return None if None in scores else sum(s for s in scores if s is not None) / 3
+
 
 class WhitespaceMark(models.TextChoices):
     POTENTIAL = "potential", _("Potential")
@@ -356,7 +362,7 @@ class WhitespaceCell(models.Model):
 # targets, including writes no service announces (a queryset .update(), the admin, a
 # data fix). Sections are not tracked: their every text is a revision already.
 class AccountPlanEvent(
-    pghistory.create_event_model(
+    pghistory.create_event_model(  # type: ignore[misc]  # pghistory builds the base
         AccountPlan,
         *trackers(),
         # approved_at is the approval event's own time; the rest is bookkeeping.
@@ -370,7 +376,7 @@ class AccountPlanEvent(
 
 
 class PlanGoalEvent(
-    pghistory.create_event_model(PlanGoal, *trackers(), exclude=["version"], append_only=True)
+    pghistory.create_event_model(PlanGoal, *trackers(), exclude=["version"], append_only=True)  # type: ignore[misc]  # pghistory builds the base
 ):
     class Meta:
         verbose_name = _("goal change")
@@ -378,7 +384,7 @@ class PlanGoalEvent(
 
 
 class PlanActionEvent(
-    pghistory.create_event_model(PlanAction, *trackers(), exclude=["version"], append_only=True)
+    pghistory.create_event_model(PlanAction, *trackers(), exclude=["version"], append_only=True)  # type: ignore[misc]  # pghistory builds the base
 ):
     class Meta:
         verbose_name = _("action change")
@@ -386,7 +392,7 @@ class PlanActionEvent(
 
 
 class PeopleTargetEvent(
-    pghistory.create_event_model(
+    pghistory.create_event_model(  # type: ignore[misc]  # pghistory builds the base
         PeopleTarget,
         *trackers(),
         # The scores at approval are copied from the people by the approval itself (one

@@ -3,7 +3,7 @@ whitespace map and the history in words. Nothing here writes (services.py does).
 
 import difflib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -14,7 +14,7 @@ from accounts.models.money import base_amount
 from accounts.periods import add_months, trailing_window
 from accounts.selectors import group_units
 
-from .models import AccountPlan, PlanSettings, SectionKind
+from .models import AccountPlan, PlanRevision, PlanSettings, SectionKind
 
 
 @dataclass
@@ -59,13 +59,7 @@ def people_summary(plan: AccountPlan) -> dict:
     rows = list(plan.people.select_related("stakeholder"))
     departments: dict[str, list] = {}
     for row in rows:
-        person = row.stakeholder
-        row.at_approval = (
-            (row.closeness_at_approval + row.solution_at_approval + row.price_at_approval) / 3
-            if row.closeness_at_approval is not None
-            else None
-        )
-        departments.setdefault(person.department or "\N{EN DASH}", []).append(row)
+        departments.setdefault(row.stakeholder.department or "\N{EN DASH}", []).append(row)
 
     def averages(group: list) -> tuple[float, float]:
         now = sum(r.stakeholder.overall_closeness for r in group) / len(group)
@@ -119,16 +113,27 @@ def whitespace_grid(*, plan: AccountPlan, user) -> dict:
     return {"lines": lines, "rows": rows}
 
 
-def plan_history(plan: AccountPlan) -> list:
+@dataclass
+class Change:
+    """A revision as the History shows it: a section edit's name and line diff."""
+
+    revision: PlanRevision
+    label: str = ""
+    diff: list[str] = field(default_factory=list)
+
+
+def plan_history(plan: AccountPlan) -> list[Change]:
     """Every change, newest first, with a line diff for each section edit."""
-    revisions = list(plan.revisions.select_related("by").order_by("at", "pk"))
+    changes = []
     previous: dict[str, str] = {}
-    for revision in revisions:
+    for revision in plan.revisions.select_related("by").order_by("at", "pk"):
+        change = Change(revision)
         if revision.what in SectionKind.values:
             old = previous.get(revision.what, "")
-            revision.diff = list(
+            change.diff = list(
                 difflib.unified_diff(old.splitlines(), revision.text.splitlines(), lineterm="", n=1)
             )[2:]
-            revision.label = SectionKind(revision.what).label
+            change.label = str(SectionKind(revision.what).label)
             previous[revision.what] = revision.text
-    return revisions[::-1]
+        changes.append(change)
+    return changes[::-1]

@@ -226,6 +226,8 @@ def whitespace_to_opportunity(*, plan: AccountPlan, unit, product_line, by) -> O
     """One click from a 'potential' cell to a cross-sell opportunity to size and pursue."""
     require(by, CHANGE, plan)
     first_stage = OpportunityStage.objects.filter(outcome=StageOutcome.OPEN).first()
+    if first_stage is None:
+        raise ValidationError(_("Set up an open opportunity stage first (Settings)."))
     settings = PlanSettings.current()
     year_end = settings.quarter_end(plan.fiscal_year, 4)
     announce_portfolio_change(account_ids=[unit.pk])

@@ -2,6 +2,7 @@
 children in the file; a row that changes nothing is left alone (no new version, so
 nobody's open form goes stale for nothing)."""
 
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from kamcrm.models import Role, User
@@ -260,4 +261,5 @@ def _write(parsed, existing, default_owner, with_parents: bool, report: ImportRe
 
 
 def _attname(name: str) -> str:
-    return Account._meta.get_field(name).attname
+    field = Account._meta.get_field(name)
+    return field.attname if isinstance(field, Field) else name

@@ -19,7 +19,7 @@ from .records import KEY, RecordImport
 from .report import BadValue, ImportReport, choice, field_value
 
 
-class OpportunityImport(RecordImport):
+class OpportunityImport(RecordImport[Opportunity]):
     """Deals, their stage named as in Settings → Stages. A deal's owner joins the
     account team when they are not its owner already."""
 
@@ -139,7 +139,7 @@ class OpportunityImport(RecordImport):
         return []
 
 
-class ActivityImport(RecordImport):
+class ActivityImport(RecordImport[Activity]):
     """Meetings, calls, visits and emails: the contact history."""
 
     model = Activity

@@ -11,7 +11,7 @@ from .report import ImportReport, choice, field_value
 BOSS = "reports_to_external_id"
 
 
-class StakeholderImport(RecordImport):
+class StakeholderImport(RecordImport[Stakeholder]):
     """People at the customer, with their reporting lines and the three scores."""
 
     model = Stakeholder

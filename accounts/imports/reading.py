@@ -156,7 +156,10 @@ def shown(value: str, limit: int = 60) -> str:
 def detect_encoding(chunks: Iterator[bytes]) -> str:
     """UTF-8 when every byte decodes as UTF-8, else Windows-1252, else Latin-1 (which
     decodes anything). Reads the whole file, a chunk at a time, keeping none of it."""
-    first, candidates = True, {"utf-8": codecs.getincrementaldecoder("utf-8")()}
+    candidates: dict[str, codecs.IncrementalDecoder] = {
+        "utf-8": codecs.getincrementaldecoder("utf-8")()
+    }
+    first = True
     candidates["cp1252"] = codecs.getincrementaldecoder("cp1252")()
     bom = False
     for chunk in chunks:

@@ -5,15 +5,15 @@ nothing, and a row that matches what is stored is left alone. Every value goes t
 the model field's own rules; any bad row imports none."""
 
 from collections import defaultdict
+from typing import Generic, TypeVar
 
-from django.db import models
 from django.utils.translation import gettext as _
 
 from kamcrm.models import User
 from kamcrm.signals import announce_portfolio_change
 from kamcrm.versioning import Versioned
 
-from ..models import Account
+from ..models import Account, Activity, Opportunity, Stakeholder
 from ..models.accounts import is_reporting_cycle
 from .reading import Columns, Table
 from .report import (
@@ -27,12 +27,16 @@ from .report import (
 KEY = ["account_external_id", "external_id"]
 
 
-class RecordImport:
+# The records imported by external id under an account.
+R = TypeVar("R", Stakeholder, Opportunity, Activity)
+
+
+class RecordImport(Generic[R]):
     """One kind of account record. Subclasses name the model and columns; a column's
     cell is converted by the method `_<column>` when there is one (returning the model
     values it sets), else checked as the model field of the same name."""
 
-    model: type[models.Model]
+    model: type[R]
     columns: Columns
     noun = ""  # what a row is, for the not-imported warning
 
@@ -137,7 +141,7 @@ class RecordImport:
         return {"line": line, "account": account, "external_id": external_id, "values": values}
 
     def _existing(self, items: dict) -> dict:
-        found = self.model.objects.filter(
+        found = self.model._default_manager.filter(
             account_id__in={k[0] for k in items}, external_id__in={k[1] for k in items}
         )
         return {
@@ -151,7 +155,8 @@ class RecordImport:
             refuse_if_changed_meanwhile(
                 self.model, existing, {k: (items[k]["line"], k[1]) for k in existing}
             )
-        new, changed = [], []
+        new: list[R] = []
+        changed: list[R] = []
         for key, item in items.items():
             values = item["values"]
             record = existing.get(key)
@@ -168,7 +173,7 @@ class RecordImport:
                     setattr(record, name, value)
                 changed.append(record)
             item["record"] = record
-        self.model.objects.bulk_create(new, batch_size=1000)
+        self.model._default_manager.bulk_create(new, batch_size=1000)
         fields = sorted({name for item in items.values() for name in item["values"]})
         records = {key: item["record"] for key, item in items.items()}
         counted = {r.pk for r in new} | {r.pk for r in changed}
@@ -178,7 +183,7 @@ class RecordImport:
             for record in changed:
                 record.version += 1  # a form opened before the import is now stale
         if changed and fields:
-            self.model.objects.bulk_update(changed, fields, batch_size=1000)
+            self.model._default_manager.bulk_update(changed, fields, batch_size=1000)
         if new or changed:
             announce_portfolio_change()
         report.created, report.updated = len(new), len(changed)

@@ -103,7 +103,7 @@ class _LineReader:
             ref = field_value(RevenueLine, "external_ref", ref) if ref else ""
         except BadValue as error:
             bad("external_ref", str(error))
-        if len(report.errors) > errors:
+        if len(report.errors) > errors or currency is None:
             return None
         if not ref:
             key = (account_id, day, amount, currency.code, product)

@@ -28,7 +28,8 @@ def import_users(table: Table, *, dry_run: bool = False) -> ImportReport:
         if problem:
             report.error(line, problem)
             continue
-        values, errors = {}, len(report.errors)
+        values: dict[str, object] = {}
+        errors = len(report.errors)
         for column in table.present:
             text = row[column]
             try:
@@ -49,7 +50,7 @@ def import_users(table: Table, *, dry_run: bool = False) -> ImportReport:
                     values[column] = field_value(User, column, text)
             except BadValue as error:
                 report.error(line, str(error), column, text)
-        username = values.get("username", "")
+        username = str(values.get("username", ""))
         if username in items:
             report.error(
                 line,
@@ -116,7 +117,7 @@ def import_teams(table: Table, *, dry_run: bool = False) -> ImportReport:
                 "director_username",
                 row.get("director_username", ""),
             )
-        if len(report.errors) > errors:
+        if len(report.errors) > errors or director is None:
             continue
         lines[name] = line
         team = stored.get(name) or Team(name=name)

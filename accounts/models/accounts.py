@@ -1,5 +1,7 @@
 """Accounts (customers, arranged in groups of any depth) and who works on them."""
 
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -51,7 +53,7 @@ def loops_back(obj, attr: str) -> bool:
 
 
 class AccountQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AccountQuerySet":
+    def visible_to(self, user) -> Self:
         """Accounts the user may see: the only door to accounts for every view."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -62,7 +64,7 @@ class AccountQuerySet(models.QuerySet):
         own_team = models.Q(owner__team=user.team_id) if user.team_id else models.Q(owner=user)
         return self.filter(own_team | _shared_with(user))
 
-    def editable_by(self, user) -> "AccountQuerySet":
+    def editable_by(self, user) -> Self:
         """Accounts the user may change: a director's teams, a KAM's own and shared ones."""
         if not user.is_authenticated or not user.is_active:
             return self.none()

@@ -39,7 +39,7 @@ def trackers() -> tuple:
 
 
 class AccountEvent(
-    pghistory.create_event_model(
+    pghistory.create_event_model(  # type: ignore[misc]  # pghistory builds the base
         Account, *trackers(), exclude=[*BOOKKEEPING, *TIER_FIELDS], append_only=True
     )
 ):
@@ -49,7 +49,7 @@ class AccountEvent(
 
 
 class StakeholderEvent(
-    pghistory.create_event_model(
+    pghistory.create_event_model(  # type: ignore[misc]  # pghistory builds the base
         # overall_closeness is computed by the database from the three scores it shows.
         Stakeholder,
         *trackers(),
@@ -63,7 +63,7 @@ class StakeholderEvent(
 
 
 class OpportunityEvent(
-    pghistory.create_event_model(Opportunity, *trackers(), exclude=BOOKKEEPING, append_only=True)
+    pghistory.create_event_model(Opportunity, *trackers(), exclude=BOOKKEEPING, append_only=True)  # type: ignore[misc]  # pghistory builds the base
 ):
     class Meta:
         verbose_name = _("opportunity change")

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import CreateView, ListView, UpdateView
@@ -158,9 +159,7 @@ def account_brief(request: HttpRequest, pk: int) -> HttpResponse:
 class _AccountFormMixin:
     """Shared by create and edit: the form knows the user (owner and parent choices)."""
 
-    form_class = AccountForm
-    template_name = "accounts/account_form.html"
-    saved_message = ""
+    saved_message: str | Promise = ""
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -182,6 +181,8 @@ class _AccountFormMixin:
 
 
 class AccountCreateView(_AccountFormMixin, CreateView):
+    form_class = AccountForm
+    template_name = "accounts/account_form.html"
     saved_message = _lazy("%(account)s was created.")
 
     def get_initial(self):
@@ -189,6 +190,8 @@ class AccountCreateView(_AccountFormMixin, CreateView):
 
 
 class AccountUpdateView(_AccountFormMixin, UpdateView):
+    form_class = AccountForm
+    template_name = "accounts/account_form.html"
     saved_message = _lazy("%(account)s was saved.")
 
     def get_queryset(self):

@@ -48,13 +48,11 @@ def stakeholders_bulk_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if not is_reporting_cycle(error):
                 raise
             # Each row was checked alone; together they close a loop. Nothing was saved.
-            formset._non_form_errors = formset.error_class(
-                [
-                    _(
-                        "These reporting lines go round in a circle; nobody can report to "
-                        "someone below them."
-                    )
-                ]
+            formset.non_form_errors().append(
+                _(
+                    "These reporting lines go round in a circle; nobody can report to "
+                    "someone below them."
+                )
             )
         else:
             messages.success(request, _("The stakeholders were saved."))

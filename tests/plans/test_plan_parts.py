@@ -55,7 +55,7 @@ def test_people_targets_are_snapshotted_at_approval(client, kam1, director1, pla
     response = client.get(reverse("plans:detail", args=[plan.pk]))
 
     row = response.context["people"]["rows"][0]
-    assert (row.closeness_at_approval, row.at_approval) == (2, 2.0)
+    assert (row.closeness_at_approval, row.overall_at_approval) == (2, 2.0)
     assert response.context["people"]["departments"] == [("Board", 3.0, 4.0)]
 
 

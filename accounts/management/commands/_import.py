@@ -2,7 +2,9 @@
 detected, number and date formats given or detected), print the report, fail on errors."""
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -72,6 +74,7 @@ class ImportCommand(BaseCommand):
         self, *args, file: Path, dry_run: bool, decimal: str, date_format: str, pairs, **options
     ):
         given = self.mapping(pairs)
+        opener: Callable[[], IO[str]]
         try:
             if file.suffix.lower() in (".xlsx", ".xlsm"):
                 # A sheet holds at most about a million rows: converted in memory.
