@@ -14,7 +14,8 @@ COPY requirements/base.txt requirements/
 RUN pip install --require-hashes -r requirements/base.txt
 
 COPY . .
-RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+RUN pybabel -q compile --directory locale --domain django \
+    && DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 kamcrm
 
 USER kamcrm

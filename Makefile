@@ -8,7 +8,7 @@ LOCK := requirements/test.txt
 # Test processes: one per core (make test WORKERS=0 runs them in this process).
 WORKERS ?= auto
 
-.PHONY: run test lint typecheck fmt bench load install lock lock-check clean
+.PHONY: run test lint typecheck fmt bench load install lock lock-check messages clean
 
 ## run: set everything up and serve the app with demo data on 127.0.0.1:$(PORT)
 run: export DJANGO_DEBUG = true
@@ -45,7 +45,13 @@ bench: install
 load: install
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
-install: $(VENV)/.installed
+# The compiled catalogues, from the translations in locale/.
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+install: $(VENV)/.installed $(MO)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(VENV)/.installed
+	$(BIN)/pybabel -q compile --domain django --input-file $< --output-file $@
 
 # Reinstall whenever the pinned dependencies change. The project itself is not installed:
 # it is an application, run from this directory.
@@ -58,14 +64,19 @@ $(VENV)/.installed: $(LOCK)
 COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
 
+## messages: bring the catalogues in locale/ up to date with the marked strings (needs
+## GNU gettext); then translate what is new or fuzzy
+messages: install
+	DJANGO_SECRET_KEY=messages-only $(BIN)/python manage.py catalogues
+
 ## lock: pin every dependency, with hashes, after a change to pyproject.toml (the Dockerfile
 ## installs requirements/base.txt, make install and CI requirements/test.txt)
-lock: install
+lock: $(VENV)/.installed
 	$(COMPILE) --output-file requirements/base.txt pyproject.toml
 	$(COMPILE) --extra test --output-file requirements/test.txt pyproject.toml
 
 ## lock-check: fail when pyproject.toml asks for what the lock files do not pin (CI runs it)
-lock-check: install
+lock-check: $(VENV)/.installed
 	rm -rf .lock-check && mkdir .lock-check && cp requirements/base.txt requirements/test.txt .lock-check/
 	$(COMPILE) --output-file .lock-check/base.txt pyproject.toml
 	$(COMPILE) --extra test --output-file .lock-check/test.txt pyproject.toml

@@ -23,7 +23,7 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "role", "team"]
+        fields = ["username", "first_name", "last_name", "email", "role", "team", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
-"""Requests no page can mean are refused before any view sees them."""
+"""Before any view: requests no page can mean are refused, and a signed-in user is
+spoken to in their own language."""
 
 from django.http import HttpRequest, HttpResponseBadRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -21,3 +23,19 @@ class RefuseNulBytes:
 
 def _holds_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
+
+
+class UserLanguage:
+    """A signed-in user who chose a language (the switcher saves it on their profile, an
+    admin sets it on the user's page) gets it on every page and device, whatever the
+    browser asks for; others get LocaleMiddleware's choice (cookie, then browser)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = request.user
+        if user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

@@ -57,6 +57,14 @@ class User(AbstractUser):
         help_text=_("The team a key account manager belongs to."),
     )
 
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Pages, emails and reminders use it; empty: the site's default language."),
+    )
+
     objects: ClassVar[KamcrmUserManager] = KamcrmUserManager()
 
     class Meta:
@@ -73,6 +81,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def preferred_language(self) -> str:
+        """The language to speak to this user in, when they are not on a page."""
+        return self.language or settings.LANGUAGE_CODE
 
     def save(self, *args, **kwargs):
         # The role is the single source of truth; Django's admin site follows it.

@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -33,8 +34,9 @@ def user_send_password_link(*, user: User, base_url: str) -> None:
         "url": base_url.rstrip("/") + path,
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
-    subject = render_to_string("registration/password_link_subject.txt", context).strip()
-    body = render_to_string("registration/password_link_email.txt", context)
+    with translation.override(user.preferred_language):
+        subject = render_to_string("registration/password_link_subject.txt", context).strip()
+        body = render_to_string("registration/password_link_email.txt", context)
     send_mail(subject, body, None, [user.email])
 
 

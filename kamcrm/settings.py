@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page requires sign-in unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After sign-in is known: a signed-in user's own language wins over the browser's.
+    "kamcrm.middleware.UserLanguage",
     # Tags every change a request makes with its user and path (the audit trail).
     "kamcrm.audit.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -177,12 +179,15 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Internationalisation: the users are in Thailand, Vietnam and Poland.
-LANGUAGE_CODE = "en"
+# The language of users who chose none, and of pages before sign-in when the browser
+# asks for none we speak.
+LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "en")
 LANGUAGES = [
     ("en", _("English")),
     ("th", _("Thai")),
     ("vi", _("Vietnamese")),
     ("pl", _("Polish")),
+    ("ru", _("Russian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

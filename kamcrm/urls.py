@@ -56,5 +56,5 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("django-admin/login/", views.admin_login, name="admin_login"),
     path("django-admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.language_set, name="set_language"),
 ]

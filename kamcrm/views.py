@@ -14,8 +14,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
+from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from .cache import ForgivingRedisCache
@@ -37,6 +38,17 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["demo_usernames"] = DEMO_USERNAMES if settings.DEBUG else []
         return context
+
+
+@require_POST
+def language_set(request: SignedInRequest) -> HttpResponse:
+    """The language switcher: the choice is saved on the user's profile, so it follows
+    them to every device and to their emails; Django's own view then sets the cookie and
+    goes back to the page."""
+    code = request.POST.get("language", "")
+    if code in dict(settings.LANGUAGES):
+        User.objects.filter(pk=request.user.pk).update(language=code)
+    return set_language(request)
 
 
 @login_not_required

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils import translation
 
 from accounts.models import Account
 from accounts.periods import add_months
@@ -33,9 +33,13 @@ def _claim(account_id: int, fiscal_year: int, quarter: int, kind: str) -> bool:
     return True
 
 
-def _tell(user, subject: str, url: str, kind: str, data: dict) -> None:
-    Notification.objects.create(user=user, kind=kind, url=url, data=data)
+def _tell(user, url: str, kind: str, data: dict) -> None:
+    """A notification, and an email worded as it is (plans/notifications.py), in the
+    recipient's language."""
+    notification = Notification.objects.create(user=user, kind=kind, url=url, data=data)
     if user.email:
+        with translation.override(user.preferred_language):
+            subject = notification.message
         send_mail(subject, f"{subject}\n\n{url}", None, [user.email])
 
 
@@ -77,7 +81,6 @@ def send_plan_reminders(*, today: date) -> int:
             if soon and claim(plan.account_id, plan.fiscal_year, quarter, ReminderKind.REVIEW_DUE):
                 _tell(
                     plan.account.owner,
-                    _("Quarterly review due: %(plan)s, Q%(quarter)d") % data,
                     url,
                     "review_due",
                     data,
@@ -90,7 +93,6 @@ def send_plan_reminders(*, today: date) -> int:
             ):
                 _tell(
                     director,
-                    _("Quarterly review overdue: %(plan)s, Q%(quarter)d") % data,
                     url,
                     "review_overdue",
                     data,
@@ -106,7 +108,6 @@ def send_plan_reminders(*, today: date) -> int:
                 data = {"account": account.name, "year": year}
                 _tell(
                     director,
-                    _("No account plan for FY %(year)s: %(account)s") % data,
                     reverse("accounts:detail", args=[account.pk]),
                     "plan_missing",
                     data,
