@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from kamcrm import audit
@@ -56,6 +56,7 @@ class AccountSums:
     revenue_previous_12m: Decimal = ZERO
     revenue_last_6m: Decimal = ZERO
     sum_of_squares: Decimal = ZERO  # of the 12 monthly totals in the window
+    bought_earlier: bool = False  # revenue before the two windows, however long ago
 
 
 @dataclass(slots=True)
@@ -127,8 +128,8 @@ def verdict(f: AccountSums, abc: tuple[str, float | None], t: Thresholds) -> Ver
     else:
         potential_level = Band.LOW
     nine_box = NineBoxClass.of(contribution, potential_level)
-    if revenue <= 0 and f.revenue_previous_12m <= 0:
-        status = Status.PROSPECT
+    if revenue <= 0 and f.revenue_previous_12m <= 0 and not f.bought_earlier:
+        status = Status.PROSPECT  # never bought: a former customer is lost, not a prospect
     elif f.revenue_last_6m <= 0:
         status = Status.LOST
     elif revenue < (1 - Decimal(str(t.at_risk_drop))) * f.revenue_previous_12m:
@@ -166,17 +167,24 @@ def verdict(f: AccountSums, abc: tuple[str, float | None], t: Thresholds) -> Ver
 
 
 def gather(as_of: date, t: Thresholds) -> list[AccountSums]:
-    """Two queries: the accounts with their potential, and revenue summed per account
-    over the months of the two windows (grouped by account and month, then by account)."""
+    """Two queries: the accounts with their potential and whether they bought before the
+    two windows, and revenue summed per account over the months of the windows (grouped
+    by account and month, then by account)."""
     start, end = trailing_window(as_of)
     previous_start = add_months(start, -12)
     recent_start = add_months(end, -t.lost_after_months)
+    earlier = RevenueLine.objects.filter(
+        account=OuterRef("pk"), date__lt=previous_start, amount__gt=0
+    )
     accounts = Account.objects.annotate(
-        potential_base=F("potential") * F("currency__rate_to_base")
-    ).values_list("pk", "external_id", "potential_base")
+        potential_base=F("potential") * F("currency__rate_to_base"),
+        bought_earlier=Exists(earlier),
+    ).values_list("pk", "external_id", "potential_base", "bought_earlier")
     figures = {
-        pk: AccountSums(account_id=pk, external_id=external_id, potential=potential or ZERO)
-        for pk, external_id, potential in accounts.iterator(chunk_size=10_000)
+        pk: AccountSums(
+            account_id=pk, external_id=external_id, potential=potential or ZERO, bought_earlier=b
+        )
+        for pk, external_id, potential, b in accounts.iterator(chunk_size=10_000)
     }
     monthly = (
         RevenueLine.objects.filter(date__gte=previous_start, date__lt=end)

@@ -136,6 +136,9 @@ def test_revenue_in_the_as_of_month_is_in_no_window(owner):
     [
         ({}, "prospect", "acquire"),
         ({-3: "100"}, "lost", "win_back"),  # bought only in the previous window
+        ({-13: "100"}, "lost", "win_back"),  # before both windows: still a former customer
+        ({-60: "100"}, "lost", "win_back"),  # five years ago: still not a prospect
+        ({-13: "-100"}, "prospect", "acquire"),  # a credit note alone is no purchase
         ({5: "100"}, "lost", "win_back"),  # nothing in the last 6 whole months
         ({6: "100"}, "active", "wait_and_watch"),
         ({-1: "1000", 11: "699"}, "at_risk", "wait_and_watch"),  # class D stays wait and watch
