@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from accounts.models import Account, Thresholds, TierSnapshot
 from accounts.periods import add_months
@@ -266,9 +267,26 @@ def test_export_tiers_writes_the_latest_run(owner):
     call_command("export_tiers", stdout=out)
 
     assert out.getvalue().splitlines() == [
-        "external_id,revenue_12m,abc,xyz,contribution_level,potential_level,nine_box_class,strategy,status",
-        "SC-1,12000000.00,A,X,high,high,A,retain,active",
+        "as_of,external_id,revenue_12m,abc,xyz,contribution_level,potential_level,"
+        "nine_box_class,strategy,status",
+        "2026-11-23,SC-1,12000000.00,A,X,high,high,A,retain,active",
     ]
+
+
+def test_export_tiers_as_of_a_date_writes_the_run_in_force_that_day(owner):
+    account = AccountFactory(owner=owner, external_id="SC-1", potential=Decimal("30000000"))
+    bill(account, every_month("1000000"))
+    tiers_recompute(as_of=date(2025, 12, 5))  # only November 2025 in its window
+    tiers_recompute(as_of=AS_OF)
+    out = StringIO()
+
+    call_command("export_tiers", "--as-of", "2026-01-31", stdout=out)
+
+    assert (
+        out.getvalue().splitlines()[1] == "2025-12-05,SC-1,1000000.00,A,Z,low,high,C,develop,active"
+    )
+    with pytest.raises(CommandError, match="No tiering run on or before 2025-01-01"):
+        call_command("export_tiers", "--as-of", "2025-01-01", stdout=out)
 
 
 def test_the_command_runs_the_same_code(owner):
