@@ -7,7 +7,7 @@ day's refresh, or after `manage.py refresh_figures`."""
 from django.db import transaction
 from django.utils import timezone
 
-from kamcrm.signals import announce_portfolio_change
+from kamcrm.signals import announce_portfolio_change, owners_touched
 
 from .models import Account, Commitment
 
@@ -25,12 +25,11 @@ def account_save(form) -> Account:
 @transaction.atomic
 def account_part_save(form, *, account: Account):
     """Something on the account, from its form or formset (a person, a deal, an activity,
-    a commitment, an offer...): the account's portfolio changed, and that of the row's
-    own owner where it has one (a deal or commitment may be a teammate's)."""
+    a commitment, an offer...): the account's portfolio changed, and those of the row's
+    owners before and after, where it has one (a deal or commitment counts for its own
+    owner, who may be on another team)."""
     saved = form.save()
-    rows = saved if isinstance(saved, list) else [saved]
-    owners = [getattr(row, "owner_id", None) for row in rows]
-    announce_portfolio_change(owner_ids=owners, account_ids=[account.pk])
+    announce_portfolio_change(owner_ids=owners_touched(form, saved), account_ids=[account.pk])
     return saved
 
 

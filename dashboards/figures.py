@@ -113,10 +113,12 @@ def compute(
     today: date,
     settings: PlanSettings,
     limit: int | None = LIST_LENGTH,
+    owners: list[int] | None = None,
 ) -> Figures:
-    """Every figure the dashboard shows for these accounts. Dicts are keyed by the user
-    the figure belongs to (a deal's, commitment's or action's own owner)."""
-    return _Portfolio(accounts.order_by(), fiscal_year, today, settings, limit).figures()
+    """Every figure the dashboard shows for these accounts. Deals, commitments and plan
+    actions count for their own owner, whichever account they are on: with `owners`,
+    those of these users (a KAM's stored figures); without, those on the accounts."""
+    return _Portfolio(accounts.order_by(), fiscal_year, today, settings, limit, owners).figures()
 
 
 @dataclass
@@ -126,6 +128,13 @@ class _Portfolio:
     today: date
     settings: PlanSettings
     limit: int | None
+    owners: list[int] | None = None
+
+    def owned(self, account_path: str = "account") -> Q:
+        """The rows counted for their owners: the owners' own, or those on the accounts."""
+        if self.owners is not None:
+            return Q(owner__in=self.owners)
+        return Q(**{f"{account_path}__in": self.accounts})
 
     def figures(self) -> Figures:
         groups = self.groups()
@@ -134,10 +143,10 @@ class _Portfolio:
             "deals": self.deals(),
             "plans": self.plans(),
             "overdue_commitments": self.count_by_owner(
-                Commitment.objects.overdue(self.today).filter(account__in=self.accounts)
+                Commitment.objects.overdue(self.today).filter(self.owned())
             ),
             "overdue_actions": self.count_by_owner(
-                PlanAction.objects.overdue(self.today).filter(plan__account__in=self.accounts)
+                PlanAction.objects.overdue(self.today).filter(self.owned("plan__account"))
             ),
             "lists": {
                 "movements": self.movements(groups),
@@ -202,7 +211,7 @@ class _Portfolio:
             )
         cross_sell = windows["year"] & won & Q(opportunity_type=OpportunityType.CROSS_SELL)
         rows = (
-            Opportunity.objects.filter(account__in=self.accounts)
+            Opportunity.objects.filter(self.owned())
             .filter(windows["year"])
             .values("owner_id")
             .annotate(**sums, cross_sell_won=Count("pk", filter=cross_sell))

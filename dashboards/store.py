@@ -80,6 +80,7 @@ def refresh(kam, *, fiscal_year: int, today: date, settings=None, row=None) -> P
         row, _ = PortfolioFigures.objects.get_or_create(owner=kam, fiscal_year=fiscal_year)
     row.figures = compute(
         Account.objects.filter(owner=kam),
+        owners=[kam.pk],
         fiscal_year=fiscal_year,
         today=today,
         settings=settings or PlanSettings.current(),

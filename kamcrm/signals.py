@@ -17,3 +17,11 @@ def announce_portfolio_change(*, owner_ids=None, account_ids=(), plan_ids=()) ->
         account_ids=list(account_ids),
         plan_ids=list(plan_ids),
     )
+
+
+def owners_touched(form, saved) -> list:
+    """The owners a form's (or formset's) save concerns: each row's owner before and after,
+    so handing a deal, commitment or action to someone else changes both portfolios."""
+    rows = saved if isinstance(saved, list) else [saved]
+    before = [getattr(f, "initial", {}).get("owner") for f in getattr(form, "forms", [form])]
+    return [*before, *(getattr(row, "owner_id", None) for row in rows)]

@@ -21,7 +21,7 @@ from accounts.models import (
     Stakeholder,
 )
 from kamcrm.permissions import require
-from kamcrm.signals import announce_portfolio_change
+from kamcrm.signals import announce_portfolio_change, owners_touched
 from kamcrm.versioning import StaleEdit, claim_version
 
 from .models import (
@@ -251,9 +251,10 @@ def plan_rows_save(*, plan: AccountPlan, which: str, formset, by) -> None:
     someone saved it meanwhile (StaleEdit: nothing of this save is kept)."""
     require(by, CHANGE, plan)
     saved = formset.save()
-    # An action may be a teammate's: their overdue actions count on their dashboard.
-    owners = [getattr(row, "owner_id", None) for row in saved]
-    announce_portfolio_change(owner_ids=owners, account_ids=[plan.account_id])
+    # An action counts for its own owner, who may be a teammate.
+    announce_portfolio_change(
+        owner_ids=owners_touched(formset, saved), account_ids=[plan.account_id]
+    )
     PlanRevision.objects.create(
         plan=plan,
         what=which,

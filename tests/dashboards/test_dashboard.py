@@ -275,3 +275,25 @@ def test_unread_notifications_show_on_the_dashboard(client, kam1, portfolio):
 
     assert [n.message for n in response.context["news"]] == ["Big: class B → A"]
     assert "Big: class B → A" in response.content.decode()
+
+
+def test_a_deal_counts_for_its_owner_whichever_teams_account_it_is_on(
+    client, admin, director1, kam1, kam2, portfolio
+):
+    """One rule everywhere: a deal is in its owner's pipeline. kam1 (North) works a deal
+    on a South account: North's director sees it in kam1's row, as the admin does."""
+    south = AccountFactory(owner=kam2, name="Hanoi Steel")
+    OpportunityFactory(
+        account=south, owner=kam1, amount=Decimal("400"), probability=50,
+        expected_close=timezone.localdate(),
+    )  # fmt: skip
+
+    def pipeline(user) -> dict:
+        rows = dashboard(client, user)["pipeline"]
+        return {row["kam"].username: row["periods"][0] for row in rows}
+
+    directors, admins = pipeline(director1), pipeline(admin)
+
+    assert (directors["kam1"]["open"], directors["kam1"]["weighted"]) == (400, 200)
+    assert directors["kam1"] == admins["kam1"]
+    assert admins["kam2"]["open"] == 0

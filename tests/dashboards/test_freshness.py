@@ -32,7 +32,7 @@ from plans.services import (
     section_save,
 )
 from tests.dashboards.conftest import bill
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, OpportunityFactory
 from tests.forms import posted
 from tests.needs import needs_postgresql
 
@@ -368,3 +368,14 @@ def test_saving_a_plan_text_leaves_the_figures_fresh(kam1, portfolio):
     _section(kam1, portfolio)
 
     assert _fresh(kam1)
+
+
+def test_handing_a_deal_to_a_teammate_changes_both_portfolios(kam1, portfolio):
+    teammate = portfolio["kam1b"]
+    deal = OpportunityFactory(account=portfolio["big"], owner=teammate)
+    refresh_figures()
+
+    submit(kam1, "accounts:opportunity_update", [portfolio["big"].pk, deal.pk], owner=kam1.pk)
+
+    assert not _fresh(kam1)
+    assert not _fresh(teammate)
