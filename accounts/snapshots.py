@@ -1,5 +1,6 @@
-"""How long tier snapshots are kept. Every run stores one row per account, so a nightly run
-over 100,000 accounts adds 36 million rows a year. Recent runs are kept day by day; before
+"""Stored tier runs: how long they are kept, and what is read from them (an account's
+history, a run's movements). Every run stores one row per account, so a nightly run over
+100,000 accounts adds 36 million rows a year. Recent runs are kept day by day; before
 that only each month's last run, which is what the history strip and the dashboard's
 "since last month" read."""
 
@@ -7,10 +8,10 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Max, Min
+from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 
-from .models import TierSnapshot
+from .models import Account, TierSnapshot
 from .periods import add_months
 
 
@@ -48,3 +49,38 @@ def monthly_history(account, *, today: date, months: int = 12) -> list[Mapping[s
         .order_by("as_of")
         .values("as_of", "nine_box_class", "status", "abc", "xyz")
     )
+
+
+def run_dates(limit: int = 120) -> list[date]:
+    """The stored tiering runs, newest first (about 90 daily ones and a monthly one per
+    month before them)."""
+    runs = TierSnapshot.objects.values_list("as_of", flat=True).distinct().order_by("-as_of")
+    return list(runs[:limit])
+
+
+def movements(*, user, as_of: date):
+    """The accounts the user sees whose class or status at the run of `as_of` differs
+    from the run before it: (that run's date or None, the rows with old_class and
+    old_status, by kind of move then name, and the count of each kind of move)."""
+    before = TierSnapshot.objects.filter(as_of__lt=as_of).aggregate(day=Max("as_of"))["day"]
+    if before is None:
+        return None, TierSnapshot.objects.none(), []
+    previous = TierSnapshot.objects.filter(account=OuterRef("account"), as_of=before)
+    rows = (
+        TierSnapshot.objects.filter(as_of=as_of, account__in=Account.objects.visible_to(user))
+        .annotate(
+            old_class=Subquery(previous.values("nine_box_class")[:1]),
+            old_status=Subquery(previous.values("status")[:1]),
+        )
+        .exclude(old_class=None)  # new since the run before: no move
+        .exclude(nine_box_class=F("old_class"), status=F("old_status"))
+    )
+    kinds = list(
+        rows.values("old_class", "nine_box_class", "old_status", "status")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "old_class", "nine_box_class", "old_status", "status")
+    )
+    ordered = rows.select_related("account__owner").order_by(
+        "old_class", "nine_box_class", "old_status", "status", "account__name"
+    )
+    return before, ordered, kinds

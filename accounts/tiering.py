@@ -14,8 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 
 from kamcrm import audit
 from kamcrm.models import Notification
@@ -38,6 +39,8 @@ from .periods import add_months, trailing_window
 
 ZERO = Decimal(0)
 BATCH = 5000
+# The kinds of move a digest names; the movements page lists them all.
+DIGEST_MOVES = 3
 LOCK_KEY = 0x7469657273  # "tiers": the PostgreSQL advisory lock's number
 
 
@@ -321,8 +324,10 @@ def store_current(as_of: date) -> None:
 
 
 def _notify_owners(as_of: date) -> int:
-    """Tell owners whose accounts changed class or status since the last run stored."""
-    changes = (
+    """One digest per owner whose accounts changed class or status since the last run
+    stored: how many moved, grouped by change (the bell links to the run's movements);
+    returns how many accounts moved."""
+    moves = (
         Account.objects.filter(tier_snapshots__as_of=as_of)
         .exclude(nine_box_class="")
         .annotate(
@@ -330,23 +335,33 @@ def _notify_owners(as_of: date) -> int:
             new_status=F("tier_snapshots__status"),
         )
         .exclude(nine_box_class=F("new_class"), status=F("new_status"))
-        .values("pk", "name", "owner_id", "nine_box_class", "status", "new_class", "new_status")
+        .values("owner_id", "nine_box_class", "new_class", "status", "new_status")
+        .annotate(count=Count("pk"))
+        .order_by("owner_id", "-count", "nine_box_class", "new_class", "status", "new_status")
     )
-    notifications = [
-        Notification(
-            user_id=row["owner_id"],
-            kind="tier_change",
-            url=f"/accounts/{row['pk']}/",
-            data={
-                "account": row["name"],
-                "as_of": as_of.isoformat(),
+    digests: dict[int, list[dict]] = {}
+    for row in moves:
+        digests.setdefault(row["owner_id"], []).append(
+            {
                 "old_class": row["nine_box_class"],
                 "new_class": row["new_class"],
                 "old_status": row["status"],
                 "new_status": row["new_status"],
+                "count": row["count"],
+            }
+        )
+    url = f"{reverse('accounts:movements')}?as_of={as_of.isoformat()}"
+    Notification.objects.bulk_create(
+        Notification(
+            user_id=owner,
+            kind="tier_digest",
+            url=url,
+            data={
+                "as_of": as_of.isoformat(),
+                "count": sum(move["count"] for move in groups),
+                "moves": groups[:DIGEST_MOVES],
             },
         )
-        for row in changes.iterator()
-    ]
-    Notification.objects.bulk_create(notifications, batch_size=5000)
-    return len(notifications)
+        for owner, groups in digests.items()
+    )
+    return sum(move["count"] for groups in digests.values() for move in groups)

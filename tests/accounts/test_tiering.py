@@ -241,20 +241,24 @@ def test_a_failed_run_leaves_the_previous_results_in_place(owner, monkeypatch):
     assert list(TierSnapshot.objects.values_list("as_of", flat=True)) == [AS_OF]
 
 
-def test_owners_are_told_when_class_or_status_changes(owner):
+def test_each_owner_gets_one_digest_of_a_runs_moves(owner, kam2):
     steady = AccountFactory(owner=owner, name="Steady")
-    fading = AccountFactory(owner=owner, name="Fading")
     bill(steady, {i: "100" for i in range(-12, 13)})
-    bill(fading, {i: "100" for i in range(-12, 6)})
+    for name in ["Fading 1", "Fading 2", "Fading 3"]:
+        bill(AccountFactory(owner=owner, name=name), {i: "100" for i in range(-12, 6)})
+    bill(AccountFactory(owner=kam2, name="South fading"), {i: "100" for i in range(-12, 6)})
     tiers_recompute(as_of=date(2026, 5, 20))
     assert not Notification.objects.exists()  # the first run sets the baseline
 
     tiers_recompute(as_of=AS_OF)
 
-    notification = Notification.objects.get()
-    assert notification.user == owner
-    assert notification.url == f"/accounts/{fading.pk}/"
-    assert notification.message == "Fading: status Active → Lost"
+    digest = Notification.objects.get(user=owner)
+    assert digest.kind == "tier_digest"
+    assert digest.url == "/accounts/movements/?as_of=2026-11-23"
+    assert digest.message == "Tiering of 11/23/2026: 3 accounts moved (Active → Lost: 3)"
+    assert Notification.objects.get(user=kam2).message.endswith(
+        "1 account moved (Active → Lost: 1)"
+    )
 
 
 def test_export_tiers_writes_the_latest_run(owner):

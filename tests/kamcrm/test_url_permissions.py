@@ -85,6 +85,7 @@ ROUTE_RULES = {
     "dashboards:dashboard": ("anyone", {}),
     "accounts:list": ("anyone", {}),
     "accounts:export": ("anyone", {}),
+    "accounts:movements": ("anyone", {}),
     "accounts:create": ("anyone", {}),
     "plans:list": ("anyone", {}),
     "user_list": ("manage_users", {}),
