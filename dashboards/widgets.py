@@ -163,9 +163,17 @@ def lists(figures: Figures, today: date) -> dict[str, list[dict]]:
 
 
 def discipline(figures: Figures) -> dict:
-    """Counts over every plan in view; the list names the first plans to act on."""
+    """Counts over every plan in view; the list names the first plans to act on.
+    `plan_expected`: the class A and C accounts in view, those 004 expects a plan for (with
+    none, "every key account has its plan" would mean nothing)."""
     plans = loose(figures)["plans"].values()
+    expected = (NineBoxClass.A, NineBoxClass.C)
     return {
+        "plan_expected": sum(
+            group["count"]
+            for group in figures["groups"]
+            if NineBoxClass.of(group["contribution_level"], group["potential_level"]) in expected
+        ),
         "counts": {
             key: sum(row.get(key) or 0 for row in plans)
             for key in ("waiting", "reviews_due", "reviews_overdue")

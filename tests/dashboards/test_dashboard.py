@@ -297,3 +297,16 @@ def test_a_deal_counts_for_its_owner_whichever_teams_account_it_is_on(
     assert (directors["kam1"]["open"], directors["kam1"]["weighted"]) == (400, 200)
     assert directors["kam1"] == admins["kam1"]
     assert admins["kam2"]["open"] == 0
+
+
+def test_plan_discipline_says_what_an_empty_list_means(client, kam1, portfolio):
+    empty = 'data-testid="discipline-empty"'
+    client.force_login(portfolio["kam1b"])  # one small class D account
+    page = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert empty in page
+    assert "No class A or C accounts here yet" in page
+
+    approved_plan(portfolio["big"], kam1)  # Big, class A, now has its plan
+    client.force_login(kam1)
+    page = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert "None: every key account has its plan." in page
