@@ -8,7 +8,7 @@ LOCK := requirements/test.txt
 # Test processes: one per core (make test WORKERS=0 runs them in this process).
 WORKERS ?= auto
 
-.PHONY: run test lint typecheck fmt bench load install lock lock-check messages clean
+.PHONY: run test lint typecheck fmt bench load install lock lock-check messages screenshots clean
 
 ## run: set everything up and serve the app with demo data on 127.0.0.1:$(PORT)
 run: export DJANGO_DEBUG = true
@@ -68,6 +68,10 @@ COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-ex
 ## GNU gettext); then translate what is new or fuzzy
 messages: install
 	DJANGO_SECRET_KEY=messages-only $(BIN)/python manage.py catalogues
+
+## screenshots: retake the README's screenshots (the demo in Chromium, English and Thai)
+screenshots: install
+	$(BIN)/python docs/screenshots.py
 
 ## lock: pin every dependency, with hashes, after a change to pyproject.toml (the Dockerfile
 ## installs requirements/base.txt, make install and CI requirements/test.txt)

@@ -1,0 +1,82 @@
+"""Retake the README's screenshots: the demo on a fresh SQLite database, served by the
+development server, photographed in Debian's Chromium (make screenshots)."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+# (file, user, language, page: a path, or "account" for the demo's biggest group's page)
+SHOTS = [
+    ("screenshot.png", "kam1", "en", "account"),
+    ("dashboard.png", "director1", "en", "/dashboard/"),
+    ("screenshot-th.png", "kam1", "th", "account"),
+]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{tmp}/demo.sqlite3",
+            "REDIS_URL": "",
+        }
+        manage = [sys.executable, "manage.py"]
+        for command in (["migrate", "--noinput"], ["seed_demo"]):
+            subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
+        server = subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{PORT}", "--noreload"], cwd=ROOT, env=env
+        )
+        try:
+            _wait_for_server()
+            _take(ROOT / "docs")
+        finally:
+            server.terminate()
+
+
+def _wait_for_server() -> None:
+    for _ in range(60):
+        try:
+            urllib.request.urlopen(f"{BASE}/healthz", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the development server did not start")
+
+
+def _take(folder: Path) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        for name, user, language, path in SHOTS:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{BASE}/login/")
+            page.get_by_label("Username").fill(user)
+            page.get_by_label("Password").fill("demo")
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_load_state("load")
+            if language != "en":
+                with page.expect_navigation():
+                    page.locator("#language").select_option(language)
+            if path == "account":
+                page.goto(f"{BASE}/accounts/?sort=-revenue")
+                page.locator("table tbody a").first.click()
+            else:
+                page.goto(f"{BASE}{path}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=folder / name)
+            print(f"docs/{name}: {user} in {language}, {page.url[len(BASE) :]}")
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
