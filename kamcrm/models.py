@@ -62,6 +62,8 @@ class User(AbstractUser):
         max_length=10,
         choices=settings.LANGUAGES,
         blank=True,
+        default="",
+        db_default="",  # rows inserted in SQL (the benchmarks, data fixes) choose none too
         help_text=_("Pages, emails and reminders use it; empty: the site's default language."),
     )
 
