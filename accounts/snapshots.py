@@ -42,7 +42,7 @@ def prune_snapshots(*, today: date, keep_days: int, dry_run: bool = False) -> li
 def monthly_history(account, *, today: date, months: int = 12) -> list[Mapping[str, Any]]:
     """The account's tier at each month's last run, the last `months` months, oldest first."""
     since = add_months(today.replace(day=1), 1 - months)
-    runs = TierSnapshot.objects.filter(account=account, as_of__gte=since)
+    runs = TierSnapshot.objects.filter(account=account, as_of__gte=since, as_of__lte=today)
     last_of_month = runs.values(month=TruncMonth("as_of")).annotate(last=Max("as_of"))
     return list(
         runs.filter(as_of__in=last_of_month.values("last"))

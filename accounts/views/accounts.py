@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError
@@ -11,12 +12,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
 from kamcrm import csv_export
+from kamcrm.query import query_values
 from kamcrm.versioning import StaleEdit
 
 from ..charts import revenue_bars
 from ..filters import AccountFilter
 from ..forms import AccountForm
-from ..models import Account, Currency, Thresholds
+from ..models import Account, Currency, Strategy, Thresholds, TierSnapshot
 from ..models.accounts import is_group_cycle
 from ..selectors import account_list, account_page, monthly_revenue
 from ..services import account_save
@@ -138,15 +140,30 @@ def _page_context(request: HttpRequest, pk: int) -> dict:
     return context
 
 
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(required=False)
+
+
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account page; with `as_of`, its revenue, tier and history as they stood after
+    the tiering run in force that day (the rest of the page is as it is now)."""
     context = _page_context(request, pk)
     account, today = context["account"], context["today"]
+    as_of = query_values(request, AsOfForm).get("as_of")
+    day = min(as_of, today) if as_of else today
+    tier: Account | TierSnapshot | None = account
+    if as_of:
+        tier = account.tier_snapshots.filter(as_of__lte=day).order_by("-as_of").first()
     # Only this page has the revenue chart and the tier panel; the brief does without.
-    context["monthly_revenue"] = monthly_revenue(account=account, as_of=today)
+    context["monthly_revenue"] = monthly_revenue(account=account, as_of=day)
     context.update(
+        as_of=as_of and day,
+        tier=tier,
+        tier_day=getattr(tier, "as_of", None) or account.tiered_on,
+        runs=account.tier_snapshots.order_by("-as_of").values_list("as_of", flat=True)[:120],
         revenue_chart=revenue_bars(context["monthly_revenue"]),
-        tier_history=monthly_history(account, today=today),
-        tactics=TACTICS.get(account.strategy, []),
+        tier_history=monthly_history(account, today=day),
+        tactics=TACTICS.get(Strategy(tier.strategy), []) if tier and tier.strategy else [],
     )
     return render(request, "accounts/account_detail.html", context)
 

@@ -49,3 +49,27 @@ def test_the_page_shows_the_tier_its_history_and_tactics(client, kam1):
     assert 'data-testid="tier-history"' in html
     assert "Strategy:</strong> Retain" in html
     assert "Turn opponents around and unite as many supporters as possible." in html
+
+
+@time_machine.travel(datetime(2026, 12, 3, 10, tzinfo=UTC), tick=False)
+def test_the_page_can_be_seen_as_of_an_earlier_run(client, kam1):
+    big, _ = tiered_portfolio(kam1)
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:detail", args=[big.pk]), {"as_of": "2026-10-31"})
+
+    assert response.context["tier"].as_of == date(2026, 10, 20)
+    assert [run["as_of"] for run in response.context["tier_history"]] == [date(2026, 10, 20)]
+    # Its months are the whole ones before that day's month, as that run counted them.
+    assert response.context["monthly_revenue"][-1][0] == date(2026, 9, 1)
+    assert 'data-testid="as-of"' in response.content.decode()
+
+
+def test_before_any_run_the_page_says_the_account_was_not_rated(client, kam1):
+    big, _ = tiered_portfolio(kam1)
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:detail", args=[big.pk]), {"as_of": "2026-01-31"})
+
+    assert response.context["tier"] is None
+    assert "No tiering run had rated this account by then." in response.content.decode()
