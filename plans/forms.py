@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
@@ -141,6 +143,22 @@ ROW_FORMSETS: dict[str, type[BaseInlineFormSet]] = {
 class WhitespaceCellForm(forms.Form):
     mark = forms.ChoiceField(choices=[("", "—"), *WhitespaceMark.choices], required=False)
     note = forms.CharField(max_length=200, required=False)
+
+
+class PlanStartForm(forms.Form):
+    """Which fiscal year a new plan is for (this one or the next, those without a plan),
+    and whether it starts from the latest plan before it."""
+
+    fiscal_year = forms.TypedChoiceField(label=_("Fiscal year"), coerce=int)
+    copy = forms.BooleanField(label=_("Start from the latest plan"), required=False)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["fiscal_year"]).choices = [
+            (year, _("FY %(year)s") % {"year": year}) for year in years
+        ]
+        self.fields["fiscal_year"].initial = years[0]
+        self.fields["copy"].initial = True
 
 
 class PlanFilterForm(forms.Form):

@@ -20,6 +20,7 @@ from . import selectors, services
 from .forms import (
     ROW_FORMSETS,
     PlanFilterForm,
+    PlanStartForm,
     ReviewForm,
     SectionForm,
     TargetsForm,
@@ -102,24 +103,35 @@ def plan_create(request: HttpRequest, account_pk: int) -> HttpResponse:
     account = get_object_or_404(Account.objects.editable_by(request.user), pk=account_pk)
     if not request.user.has_perm("plans.add_accountplan", account):
         raise PermissionDenied
-    year = PlanSettings.current().fiscal_year_of(timezone.localdate())
-    existing = account.plans.filter(fiscal_year=year).first()
-    if existing:
-        return redirect("plans:detail", pk=existing.pk)
-    last = account.plans.filter(status=PlanStatus.CLOSED).order_by("-fiscal_year").first()
-    if request.method == "POST":
-        copy_from = last if request.POST.get("copy") and last else None
+    # This fiscal year's plan, or next year's (planned in the last months of this one).
+    this_year = PlanSettings.current().fiscal_year_of(timezone.localdate())
+    existing = {p.fiscal_year: p for p in account.plans.filter(fiscal_year__gte=this_year)}
+    years = [y for y in (this_year, this_year + 1) if y not in existing]
+    if not years:
+        return redirect("plans:detail", pk=existing[this_year].pk)
+    form = PlanStartForm(request.POST or None, years=years)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["fiscal_year"]
+        # The latest plan before it, whatever its state: next year's starts from this one's.
+        last = account.plans.filter(fiscal_year__lt=year).order_by("-fiscal_year").first()
         try:
             plan = services.plan_create(
-                account=account, fiscal_year=year, by=request.user, copy_from=copy_from
+                account=account,
+                fiscal_year=year,
+                by=request.user,
+                copy_from=last if form.cleaned_data["copy"] else None,
             )
         except services.PlanExists as exists:
             messages.info(request, exists.messages[0])
             return redirect("plans:detail", pk=exists.plan.pk)
         messages.success(request, _("The FY %(year)s plan was started.") % {"year": year})
         return redirect("plans:detail", pk=plan.pk)
+    last = account.plans.filter(fiscal_year__lt=years[-1]).order_by("-fiscal_year").first()
+    existing_plans = sorted(existing.values(), key=lambda p: p.fiscal_year)
     return render(
-        request, "plans/plan_create.html", {"account": account, "year": year, "last": last}
+        request,
+        "plans/plan_create.html",
+        {"account": account, "form": form, "existing": existing_plans, "last": last},
     )
 
 

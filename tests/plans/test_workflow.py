@@ -11,7 +11,9 @@ def go(client, plan, action, **data):
 def test_a_kam_starts_a_plan_with_every_section(client, kam1, account):
     client.force_login(kam1)
 
-    response = client.post(reverse("plans:create", args=[account.pk]))
+    form = client.get(reverse("plans:create", args=[account.pk])).context["form"]
+    year = form["fiscal_year"].value()
+    response = client.post(reverse("plans:create", args=[account.pk]), {"fiscal_year": year})
 
     plan = account.plans.get()
     assert response["Location"] == reverse("plans:detail", args=[plan.pk])
@@ -122,7 +124,10 @@ def test_start_from_last_years_plan(client, kam1, director1, plan, account):
     plan.save()
     client.force_login(kam1)
 
-    client.post(reverse("plans:create", args=[account.pk]), {"copy": "1"})
+    client.post(
+        reverse("plans:create", args=[account.pk]),
+        {"copy": "1", "fiscal_year": plan.fiscal_year + 1},
+    )
 
     new = account.plans.get(fiscal_year=plan.fiscal_year + 1)
     assert new.sections.get(kind="industry").text == "Cement demand grows 4 % a year."
@@ -142,3 +147,38 @@ def test_a_plan_whose_owner_has_no_team_awaits_an_admin(client, kam1, director1,
 
     plan.refresh_from_db()
     assert plan.approved_by == admin
+
+
+def test_a_plan_can_be_started_for_next_year_from_this_years(client, kam1, plan, account):
+    """In December the KAM plans the coming year: next year is offered beside this one
+    (which has its plan), and the new plan starts from this year's."""
+    section = plan.sections.get(kind="industry")
+    section.text = "Cement demand grows 4 % a year."
+    section.save()
+    client.force_login(kam1)
+
+    page = client.get(reverse("plans:create", args=[account.pk]))
+    offered = [value for value, _ in page.context["form"].fields["fiscal_year"].choices]
+    assert offered == [plan.fiscal_year + 1]
+    assert page.context["existing"] == [plan]
+
+    client.post(
+        reverse("plans:create", args=[account.pk]),
+        {"fiscal_year": plan.fiscal_year + 1, "copy": "1"},
+    )
+
+    new = account.plans.get(fiscal_year=plan.fiscal_year + 1)
+    assert new.sections.get(kind="industry").text == "Cement demand grows 4 % a year."
+    # With both years planned, the page goes to this year's plan.
+    response = client.get(reverse("plans:create", args=[account.pk]))
+    assert response["Location"] == reverse("plans:detail", args=[plan.pk])
+
+
+def test_a_year_outside_this_and_next_is_refused(client, kam1, account):
+    client.force_login(kam1)
+
+    response = client.post(reverse("plans:create", args=[account.pk]), {"fiscal_year": 2001})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["fiscal_year"]
+    assert not account.plans.exists()
