@@ -2,14 +2,18 @@
 whitespace map and the history in words. Nothing here writes (services.py does)."""
 
 import difflib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Opportunity, ProductLine, RevenueLine, StageOutcome
+from accounts.models import Opportunity, ProductLine, RevenueLine, StageOutcome, Strategy
 from accounts.models.money import base_amount
 from accounts.periods import add_months, trailing_window
 from accounts.selectors import group_units
@@ -113,27 +117,80 @@ def whitespace_grid(*, plan: AccountPlan, user) -> dict:
     return {"lines": lines, "rows": rows}
 
 
+# What each kind of revision is called; a section edit is called by its section.
+EVENTS = {
+    "created": _("Plan started"),
+    "submitted": _("Submitted for approval"),
+    "approved": _("Approved"),
+    "returned": _("Returned for changes"),
+    "closed": _("Closed"),
+    "targets": _("Strategy and targets"),
+    "people": _("People targets"),
+    "goals": _("Goals and KPIs"),
+    "actions": _("Action list"),
+}
+QUARTERLY = {
+    "review_q": _("Quarter %(quarter)s reviewed"),
+    "signed_off_q": _("Quarter %(quarter)s review signed off"),
+}
+
+
 @dataclass
 class Change:
-    """A revision as the History shows it: a section edit's name and line diff."""
+    """A revision as the History shows it: what happened in words, a section edit's
+    lines added and removed, the targets' fields with their new values."""
 
     revision: PlanRevision
     label: str = ""
     diff: list[str] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)
 
 
 def plan_history(plan: AccountPlan) -> list[Change]:
-    """Every change, newest first, with a line diff for each section edit."""
+    """Every change, newest first."""
     changes = []
     previous: dict[str, str] = {}
     for revision in plan.revisions.select_related("by").order_by("at", "pk"):
-        change = Change(revision)
+        change = Change(revision, label=_event(revision.what))
         if revision.what in SectionKind.values:
             old = previous.get(revision.what, "")
-            change.diff = list(
-                difflib.unified_diff(old.splitlines(), revision.text.splitlines(), lineterm="", n=1)
-            )[2:]
-            change.label = str(SectionKind(revision.what).label)
+            lines = difflib.unified_diff(
+                old.splitlines(), revision.text.splitlines(), lineterm="", n=1
+            )
+            # Past the file headers; hunk markers (@@ -1 +1 @@) mean nothing to a reader.
+            change.diff = [line for line in list(lines)[2:] if not line.startswith("@@")]
             previous[revision.what] = revision.text
+        elif revision.what == "targets":
+            change.fields = _target_fields(revision.text)
         changes.append(change)
     return changes[::-1]
+
+
+def _event(what: str) -> str:
+    if what in SectionKind.values:
+        return str(SectionKind(what).label)
+    if what in EVENTS:
+        return str(EVENTS[what])
+    for prefix, label in QUARTERLY.items():
+        if what.startswith(prefix) and what[len(prefix) :].isdigit():
+            return str(label) % {"quarter": what[len(prefix) :]}
+    return what
+
+
+def _target_fields(text: str) -> list[tuple[str, str]]:
+    """The targets a save changed, as (field name, value) in the reader's language."""
+    try:
+        values = json.loads(text)
+    except ValueError:  # saved before the values were kept as data: "name: value" lines
+        return [tuple(line.split(": ", 1)) for line in text.splitlines() if ": " in line]
+    shown = []
+    for name, value in values.items():
+        model_field = AccountPlan._meta.get_field(name)
+        if name == "strategy":
+            value = Strategy(value).label if value else "\N{EN DASH}"
+        elif isinstance(value, list):
+            value = "; ".join(value) or "\N{EN DASH}"
+        elif isinstance(model_field, models.DecimalField):
+            value = formats.number_format(Decimal(value), 0, use_l10n=True, force_grouping=True)
+        shown.append((str(capfirst(model_field.verbose_name)), str(value)))
+    return shown

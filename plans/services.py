@@ -4,9 +4,11 @@ else changed meanwhile (kamcrm/versioning.py). Writes the dashboards count (a pl
 existence, state, targets, reviews, actions and people targets; not its texts) announce
 the portfolio they changed. Reads are in selectors.py."""
 
+import json
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -206,8 +208,9 @@ def plan_update_targets(*, plan: AccountPlan, data: dict, version: int, by) -> A
     if not claim_version(AccountPlan, plan.pk, version, **data, updated_at=timezone.now()):
         raise StaleEdit(plan)
     announce_portfolio_change(account_ids=[plan.account_id])
+    # The values as data: the History words them in each reader's language.
     PlanRevision.objects.create(
-        plan=plan, what="targets", by=by, text="\n".join(f"{k}: {v}" for k, v in data.items())
+        plan=plan, what="targets", by=by, text=json.dumps(data, cls=DjangoJSONEncoder)
     )
     plan.refresh_from_db()
     return plan

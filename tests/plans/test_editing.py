@@ -8,6 +8,7 @@ from accounts.models import OpportunityStage
 from plans.models import AccountPlan
 from plans.selectors import plan_actuals
 from tests.factories import OpportunityFactory, RevenueLineFactory
+from tests.forms import posted
 
 
 def save(client, plan, kind, text, version):
@@ -25,8 +26,33 @@ def test_a_section_is_saved_and_kept_in_the_history(client, kam1, plan):
     section = plan.sections.get(kind="industry")
     assert (section.text, section.version) == ("Cement demand grows 4 % a year.", 3)
     history = client.get(reverse("plans:history", args=[plan.pk])).content.decode()
-    assert "-Cement demand grows." in history
-    assert "+Cement demand grows 4 % a year." in history
+    assert "removed: </span>\N{MINUS SIGN} Cement demand grows.</div>" in history
+    assert "added: </span>+ Cement demand grows 4 % a year.</div>" in history
+    assert "@@" not in history
+    assert "Industry and customer analysis" in history  # the section, not its key
+
+
+def test_the_history_words_every_change(client, kam1, director1, plan):
+    client.force_login(kam1)
+    form = client.get(reverse("plans:targets", args=[plan.pk])).context["form"]
+    changes = {
+        "strategy": "develop",
+        "strategy_reason": "Room to grow",
+        "payments_target": "1500000",
+    }
+    saved = client.post(reverse("plans:targets", args=[plan.pk]), posted(form) | changes)
+    assert saved.status_code == 302, saved.context["form"].errors
+    client.post(reverse("plans:transition", args=[plan.pk, "submit"]))
+
+    history = client.get(reverse("plans:history", args=[plan.pk])).content.decode()
+
+    for words in ["Plan started", "Strategy and targets", "Submitted for approval"]:
+        assert words in history
+    assert "Payments to collect" in history
+    assert "1,500,000" in history
+    assert "Develop" in history
+    assert "payments_target" not in history
+    assert "[" not in history.split('data-testid="revision"')[1]  # no Python list text
 
 
 def test_the_second_of_two_concurrent_saves_is_refused_and_loses_nothing(
