@@ -182,10 +182,13 @@ def _target_fields(text: str) -> list[tuple[str, str]]:
     try:
         values = json.loads(text)
     except ValueError:  # saved before the values were kept as data: "name: value" lines
-        return [tuple(line.split(": ", 1)) for line in text.splitlines() if ": " in line]
+        pairs = (line.partition(": ") for line in text.splitlines() if ": " in line)
+        return [(name, value) for name, _colon, value in pairs]
     shown = []
     for name, value in values.items():
         model_field = AccountPlan._meta.get_field(name)
+        if not isinstance(model_field, models.Field):
+            continue  # targets are the plan's own fields; anything else is not shown
         if name == "strategy":
             value = Strategy(value).label if value else "\N{EN DASH}"
         elif isinstance(value, list):
