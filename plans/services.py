@@ -122,7 +122,7 @@ def plan_submit(*, plan: AccountPlan, by) -> AccountPlan:
 
 
 @transaction.atomic
-def plan_approve(*, plan: AccountPlan, by) -> AccountPlan:
+def plan_approve(*, plan: AccountPlan, by, comment: str = "") -> AccountPlan:
     require(by, APPROVE, plan)
     require_status(plan, PlanStatus.SUBMITTED)
     # The people section records where each relationship stood when the plan was agreed.
@@ -136,6 +136,7 @@ def plan_approve(*, plan: AccountPlan, by) -> AccountPlan:
         plan,
         by,
         "approved",
+        comment.strip(),
         status=PlanStatus.APPROVED,
         approved_by=by,
         approved_at=timezone.now(),

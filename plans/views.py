@@ -219,7 +219,7 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "submit":
         services.plan_submit(plan=plan, by=request.user)
     elif action == "approve":
-        services.plan_approve(plan=plan, by=request.user)
+        services.plan_approve(plan=plan, by=request.user, comment=request.POST.get("comment", ""))
     elif action == "return":
         services.plan_return(plan=plan, by=request.user, comment=request.POST.get("comment", ""))
     elif action == "close":

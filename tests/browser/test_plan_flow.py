@@ -24,15 +24,20 @@ def test_a_plan_goes_from_draft_to_its_first_review(page, live_server, kam1, dir
     page.get_by_label("Text").fill("Cement demand in Thailand grows 4 % a year.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Cement demand in Thailand grows 4 % a year.")).to_be_visible()
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("Submitted")
+    assert asked[-1].startswith("Submit this plan for approval?")
     plan_url = page.url
     sign_out(page)
 
     sign_in(page, live_server, "director1", PASSWORD)
     page.goto(plan_url)
+    page.get_by_label("Approve, with a comment for the owner (optional)").fill("Go for it.")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("Approved")
+    assert asked[-1].startswith("Approve this plan?")
     sign_out(page)
 
     sign_in(page, live_server, "kam1", PASSWORD)

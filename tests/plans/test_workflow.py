@@ -182,3 +182,16 @@ def test_a_year_outside_this_and_next_is_refused(client, kam1, account):
     assert response.status_code == 200
     assert response.context["form"].errors["fiscal_year"]
     assert not account.plans.exists()
+
+
+def test_approving_keeps_the_directors_comment(client, kam1, director1, plan):
+    client.force_login(kam1)
+    go(client, plan, "submit")
+    client.force_login(director1)
+
+    go(client, plan, "approve", comment="  Good plan; watch the Q3 tender.  ")
+
+    approval = plan.revisions.get(what="approved")
+    assert approval.text == "Good plan; watch the Q3 tender."
+    history = client.get(reverse("plans:history", args=[plan.pk])).content.decode()
+    assert "Good plan; watch the Q3 tender." in history
