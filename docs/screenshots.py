@@ -1,5 +1,6 @@
 """Retake the README's screenshots: the demo on a fresh SQLite database, served by the
-development server, photographed in Debian's Chromium (make screenshots)."""
+development server, photographed in Debian's Chromium (make screenshots). The Thai one
+needs a Thai font (apt-get install fonts-thai-tlwg), or its text shows as boxes."""
 
 import os
 import subprocess

@@ -1,12 +1,14 @@
-"""Every main page in each of the users' languages: no console error, and the numbers the
-browser reads (the stakeholder map's layout, the charts) unaffected by the locale's
-decimal comma (in Polish and Vietnamese it once piled the map's boxes in a corner)."""
+"""Every main page in each of the users' languages: translated, no console error, and the
+numbers the browser reads (the stakeholder map's layout, the charts) unaffected by the
+locale's decimal comma (in Polish and Vietnamese it once piled the map's boxes in a
+corner)."""
 
 import re
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Account
 from kamcrm.models import User
@@ -28,11 +30,15 @@ def test_every_main_page_works_in_each_language(page, live_server):
     sign_in(page, live_server, "kam1", "demo")
     for language in LANGUAGES:
         User.objects.filter(pk=kam1.pk).update(language=language)
+        with translation.override(language):
+            accounts = translation.gettext("Accounts")
+        assert accounts != "Accounts", f"no {language} catalogue compiled"
         for path in pages_of("kam1"):
             response = page.goto(f"{live_server.url}{path}")
             assert response.status == 200, f"{language} {path}"
             page.wait_for_load_state("load")
             assert page.locator("html").get_attribute("lang") == language
+            assert page.get_by_role("link", name=accounts, exact=True).count(), path
             assert not problems, f"{language} {path}: {problems}"
 
         page.goto(f"{live_server.url}{reverse('accounts:detail', args=[account.pk])}")
