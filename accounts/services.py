@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kamcrm.signals import announce_portfolio_change, owners_touched
 
-from .models import Account, Commitment
+from .models import Account, Commitment, Opportunity
 
 
 @transaction.atomic
@@ -44,3 +44,26 @@ def commitment_keep(commitment: Commitment) -> bool:
             owner_ids=[commitment.owner_id], account_ids=[commitment.account_id]
         )
     return bool(kept)
+
+
+def owned_by(user) -> dict[str, int]:
+    """What a user leaving would leave without an owner: their accounts, open deals and
+    commitments not kept yet."""
+    return {
+        "accounts": Account.objects.filter(owner=user).count(),
+        "deals": Opportunity.objects.open().filter(owner=user).count(),
+        "commitments": Commitment.objects.filter(owner=user, done_on=None).count(),
+    }
+
+
+@transaction.atomic
+def hand_over(*, leaving, to) -> dict[str, int]:
+    """Give everything `owned_by(leaving)` counts to `to` (a KAM taking over); both
+    portfolios changed. Closed deals and kept commitments stay with who made them."""
+    moved = {
+        "accounts": Account.objects.filter(owner=leaving).update(owner=to),
+        "deals": Opportunity.objects.open().filter(owner=leaving).update(owner=to),
+        "commitments": Commitment.objects.filter(owner=leaving, done_on=None).update(owner=to),
+    }
+    announce_portfolio_change(owner_ids=[leaving.pk, to.pk])
+    return moved

@@ -147,3 +147,28 @@ class SharedChoicesFormSet(forms.BaseInlineFormSet):
 def sharing_choices(*names: str) -> type[SharedChoicesFormSet]:
     """A SharedChoicesFormSet for these fields, to pass as an inline formset's `formset`."""
     return type("SharedChoicesFormSet", (SharedChoicesFormSet,), {"shared_choices": names})
+
+
+class HandOverForm(forms.Form):
+    """Who takes over what a user being deactivated still owns (accounts, open deals,
+    commitments and plan actions): needed when they own anything."""
+
+    to = forms.ModelChoiceField(
+        label=_("Hand their accounts and open work to"),
+        queryset=User.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, leaving: User, owns_anything: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owns_anything = owns_anything
+        kams = User.objects.filter(role=Role.KAM, is_active=True).exclude(pk=leaving.pk)
+        model_choices(self, "to").queryset = kams.select_related("team")
+
+    def clean_to(self):
+        to = self.cleaned_data["to"]
+        if self.owns_anything and to is None:
+            raise forms.ValidationError(
+                _("Choose who takes over: they still own accounts or open work.")
+            )
+        return to

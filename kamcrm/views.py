@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,9 +19,12 @@ from django.views.generic import CreateView, ListView, UpdateView
 from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
+from accounts.services import hand_over, owned_by
+from plans.services import actions_hand_over, actions_owned_by
+
 from .cache import ForgivingRedisCache
 from .celery import app
-from .forms import TeamForm, UserFilterForm, UserForm
+from .forms import HandOverForm, TeamForm, UserFilterForm, UserForm
 from .http import SignedInRequest
 from .models import Team, User
 from .query import id_field
@@ -208,11 +211,19 @@ class UserUpdateView(PermissionRequiredMixin, UpdateView):
 @permission_required("kamcrm.manage_users", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def user_set_active_view(request: SignedInRequest, pk: int, active: bool) -> HttpResponse:
-    """Asks first on GET; deactivates or reactivates on POST."""
+    """Asks first on GET; deactivates or reactivates on POST. Deactivating someone who
+    still owns accounts or open work hands it all to the KAM chosen, in the same step."""
     user = get_object_or_404(User.objects.prefetch_related("led_teams"), pk=pk)
-    if request.method == "POST":
+    owned = {} if active else {**owned_by(user), "actions": actions_owned_by(user)}
+    data = request.POST if request.method == "POST" else None  # empty is still a submit
+    form = HandOverForm(data, leaving=user, owns_anything=any(owned.values()))
+    if request.method == "POST" and (active or form.is_valid()):
         try:
-            user_set_active(user=user, active=active, by=request.user)
+            with transaction.atomic():
+                if to := (None if active else form.cleaned_data["to"]):
+                    hand_over(leaving=user, to=to)
+                    actions_hand_over(leaving=user, to=to)
+                user_set_active(user=user, active=active, by=request.user)
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -220,7 +231,9 @@ def user_set_active_view(request: SignedInRequest, pk: int, active: bool) -> Htt
             messages.success(request, text % {"user": user})
         return redirect("user_list")
     return render(
-        request, "kamcrm/user_confirm_active.html", {"managed_user": user, "active": active}
+        request,
+        "kamcrm/user_confirm_active.html",
+        {"managed_user": user, "active": active, "owned": owned, "form": form},
     )
 
 

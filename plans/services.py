@@ -28,6 +28,8 @@ from kamcrm.versioning import StaleEdit, claim_version
 
 from .models import (
     AccountPlan,
+    ActionStatus,
+    PlanAction,
     PlanRevision,
     PlanSection,
     PlanSettings,
@@ -265,3 +267,16 @@ def plan_rows_save(*, plan: AccountPlan, which: str, formset, by) -> None:
         by=by,
         text="\n".join(str(f.instance) for f in formset.forms if f.has_changed()),
     )
+
+
+def actions_owned_by(user) -> int:
+    """Open plan actions a user leaving would leave without an owner."""
+    return PlanAction.objects.filter(owner=user, status=ActionStatus.OPEN).count()
+
+
+@transaction.atomic
+def actions_hand_over(*, leaving, to) -> int:
+    """Give a leaving user's open plan actions to `to`; both portfolios changed."""
+    moved = PlanAction.objects.filter(owner=leaving, status=ActionStatus.OPEN).update(owner=to)
+    announce_portfolio_change(owner_ids=[leaving.pk, to.pk])
+    return moved
