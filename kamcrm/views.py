@@ -60,10 +60,10 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """KAMs and directors start on their dashboard; admins on their management page."""
-    if not request.user.has_perm("kamcrm.manage_users"):
-        return redirect("dashboards:dashboard")
-    return render(request, "kamcrm/home.html")
+    """KAMs and directors start on their dashboard; admins on the users they manage."""
+    if request.user.has_perm("kamcrm.manage_users"):
+        return redirect("user_list")
+    return redirect("dashboards:dashboard")
 
 
 @login_not_required

@@ -86,3 +86,11 @@ def test_it_shows_each_role_its_own_navigation(client, request, user_fixture):
 
     assert (f'href="{reverse("user_list")}"' in html) is user.is_admin
     assert user.get_role_display() in html
+
+
+def test_an_admin_lands_on_the_users_they_manage(client, admin):
+    client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
+
+    home = client.get(reverse("home"), follow=True)
+
+    assert home.redirect_chain[-1][0] == reverse("user_list")
