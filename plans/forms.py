@@ -1,11 +1,14 @@
 from typing import cast
 
 from django import forms
+from django.conf import settings
 from django.forms.models import BaseInlineFormSet
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import account_people
 from accounts.models import Stakeholder, Strategy
+from accounts.models.money import MoneyField
 from accounts.tactics import TACTICS
 from kamcrm.forms import model_choices, sharing_choices, style_widgets
 from kamcrm.versioning import VersionedForm
@@ -24,6 +27,20 @@ from .models import (
 class SectionForm(forms.Form):
     text = forms.CharField(label="", widget=forms.Textarea(attrs={"rows": 12}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _money_in_base_currency(field, **kwargs):
+    """The yearly targets are money in the base currency: labelled with it, and shown and
+    typed the way the reader writes numbers (13 000 000,00 in Polish), not 13000000.00."""
+    if isinstance(field, MoneyField):
+        kwargs |= {
+            "label": format_lazy(
+                "{} ({})", capfirst(field.verbose_name), settings.KAMCRM_BASE_CURRENCY
+            ),
+            "localize": True,
+            "widget": forms.TextInput(attrs={"inputmode": "decimal"}),
+        }
+    return field.formfield(**kwargs)
 
 
 class TargetsForm(VersionedForm):
@@ -46,6 +63,7 @@ class TargetsForm(VersionedForm):
             "payments_target",
         ]
         widgets = {"strategy_reason": forms.Textarea(attrs={"rows": 2})}
+        formfield_callback = _money_in_base_currency
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

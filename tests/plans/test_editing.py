@@ -151,3 +151,24 @@ def test_a_stale_targets_save_keeps_the_users_entries_and_only_writes_their_chan
     assert client.post(url, again).status_code == 302
     plan.refresh_from_db()
     assert (plan.contract_value_target, plan.payments_target) == (5_000_000, 750)
+
+
+def test_targets_say_their_currency_and_read_as_the_reader_writes(client, kam1, plan):
+    kam1.language = "pl"
+    kam1.save()
+    plan.payments_target = Decimal("13000000")
+    plan.save()
+    client.force_login(kam1)
+    form = client.get(reverse("plans:targets", args=[plan.pk])).context["form"]
+
+    assert form["payments_target"].label.endswith("(USD)")
+    page = client.get(reverse("plans:targets", args=[plan.pk])).content.decode()
+    assert 'value="13000000,00"' in page  # the Polish decimal comma
+
+    saved = client.post(
+        reverse("plans:targets", args=[plan.pk]), posted(form) | {"payments_target": "1500000,50"}
+    )
+
+    assert saved.status_code == 302, saved.context["form"].errors
+    plan.refresh_from_db()
+    assert plan.payments_target == Decimal("1500000.50")
