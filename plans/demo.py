@@ -49,6 +49,7 @@ def seed_plans(*, kam, director) -> int:
                     target_solution=min(person.solution_acceptance + 1, 5),
                     target_price=person.price_acceptance,
                 )
+            plan.goals.create(name="Revenue, 12 months", unit="USD", target=Decimal(3_000_000))
             services.plan_submit(plan=plan, by=kam)
             services.plan_approve(plan=plan, by=director)
             services.review_record(

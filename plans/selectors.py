@@ -197,3 +197,43 @@ def _target_fields(text: str) -> list[tuple[str, str]]:
             value = formats.number_format(Decimal(value), 0, use_l10n=True, force_grouping=True)
         shown.append((str(capfirst(model_field.verbose_name)), str(value)))
     return shown
+
+
+@dataclass
+class Check:
+    """One item of a draft's checklist; the required ones must be done to submit."""
+
+    label: str
+    done: bool
+    required: bool
+
+
+def plan_checklist(plan: AccountPlan) -> list[Check]:
+    """What a plan ready for its director has (004's aspects): the analysis, a strategy
+    and a goal with a target are required; the rest makes it a good plan."""
+    texts = {s.kind: s.text.strip() for s in plan.sections.all()}
+    priorities = [
+        SectionKind.PRIORITIES_SHORT,
+        SectionKind.PRIORITIES_MEDIUM,
+        SectionKind.PRIORITIES_LONG,
+    ]
+    swot = [
+        SectionKind.STRENGTHS,
+        SectionKind.WEAKNESSES,
+        SectionKind.OPPORTUNITIES,
+        SectionKind.THREATS,
+    ]
+    analysis = bool(texts.get(SectionKind.INDUSTRY))
+    targets = bool(plan.contract_value_target or plan.payments_target)
+    return [
+        Check(str(_("The industry and customer analysis is written")), analysis, True),
+        Check(str(_("A strategy is chosen")), bool(plan.strategy), True),
+        Check(str(_("At least one goal has a target")), plan.goals.exists(), True),
+        Check(
+            str(_("The customer's priorities are written")),
+            any(texts.get(k) for k in priorities),
+            False,
+        ),
+        Check(str(_("Every SWOT quadrant is written")), all(texts.get(k) for k in swot), False),
+        Check(str(_("The contract value or payments target is set")), targets, False),
+    ]

@@ -38,7 +38,7 @@ from .models import (
     SectionKind,
     WhitespaceCell,
 )
-from .selectors import plan_actuals
+from .selectors import plan_actuals, plan_checklist
 
 CHANGE, APPROVE = "plans.change_accountplan", "plans.approve_accountplan"
 
@@ -120,6 +120,11 @@ def _transition(plan: AccountPlan, by, what: str, text: str = "", **changes) -> 
 def plan_submit(*, plan: AccountPlan, by) -> AccountPlan:
     require(by, CHANGE, plan)
     require_status(plan, PlanStatus.DRAFT)
+    missing = [c.label for c in plan_checklist(plan) if c.required and not c.done]
+    if missing:
+        raise ValidationError(
+            _("Not ready to submit: %(missing)s.") % {"missing": "; ".join(missing)}
+        )
     return _transition(plan, by, "submitted", status=PlanStatus.SUBMITTED)
 
 

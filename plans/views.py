@@ -147,6 +147,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews": reviews,
             "quarters_open": [q for q in range(1, 5) if q not in {r.quarter for r in reviews}],
             "actuals": selectors.plan_actuals(plan),
+            "checklist": selectors.plan_checklist(plan) if plan.status == PlanStatus.DRAFT else [],
             "people": selectors.people_summary(plan),
             "goals": plan.goals.all(),
             "actions": plan.actions.select_related("owner"),

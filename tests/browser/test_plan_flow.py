@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from plans.models import AccountPlan
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, AccountFactory
 
@@ -24,6 +25,12 @@ def test_a_plan_goes_from_draft_to_its_first_review(page, live_server, kam1, dir
     page.get_by_label("Text").fill("Cement demand in Thailand grows 4 % a year.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Cement demand in Thailand grows 4 % a year.")).to_be_visible()
+    expect(page.get_by_test_id("checklist")).to_contain_text("(needed to submit)")
+    # The checklist's other needs, set directly: their pages have tests of their own.
+    plan = AccountPlan.objects.get(account=account)
+    AccountPlan.objects.filter(pk=plan.pk).update(strategy="retain")
+    plan.goals.create(name="Revenue", unit="USD", target=1000)
+    page.reload()
     asked: list[str] = []
     page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Submit for approval").click()

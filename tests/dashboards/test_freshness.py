@@ -35,6 +35,7 @@ from tests.dashboards.conftest import bill
 from tests.factories import AccountFactory, OpportunityFactory
 from tests.forms import posted
 from tests.needs import needs_postgresql
+from tests.plans.conftest import make_ready
 
 
 def visit(client, user, **query):
@@ -100,7 +101,7 @@ def test_a_plan_moving_through_its_workflow_shows_at_once(client, director1, kam
     plan = plan_create(account=portfolio["big"], fiscal_year=year, by=kam1)
     assert names(visit(client, director1)["without_plan"]) == []
 
-    plan_submit(plan=plan, by=kam1)
+    plan_submit(plan=make_ready(plan), by=kam1)
     assert visit(client, director1)["discipline"]["counts"]["waiting"] == 1
     page = client.get(reverse("dashboards:dashboard")).content.decode()
     assert "Approve or return the Big plan" in page  # the director's to-do
@@ -318,7 +319,7 @@ COUNTED = {
     ),
     "dossier": lambda kam1, p: submit(kam1, "accounts:update", [p["big"].pk], name="Bigger"),
     "plan started": lambda kam1, p: _plan(kam1, p),
-    "plan submitted": lambda kam1, p: plan_submit(plan=_plan_fresh(kam1, p), by=kam1),
+    "plan submitted": lambda kam1, p: plan_submit(plan=make_ready(_plan_fresh(kam1, p)), by=kam1),
     "plan targets": lambda kam1, p: _targets(kam1, p),
     "review": lambda kam1, p: review_record(
         plan=_plan_fresh(kam1, p, PlanStatus.APPROVED), quarter=1, by=kam1,

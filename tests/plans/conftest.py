@@ -1,7 +1,8 @@
 import pytest
 from django.utils import timezone
 
-from plans.models import PlanSettings
+from accounts.models import Strategy
+from plans.models import AccountPlan, PlanSettings, SectionKind
 from plans.services import plan_create
 from tests.factories import AccountFactory
 
@@ -20,3 +21,13 @@ def plan(account, kam1):
 @pytest.fixture
 def south_account(kam2):
     return AccountFactory(name="Hanoi Steel", owner=kam2)
+
+
+def make_ready(plan):
+    """What submitting needs (plans.selectors.plan_checklist): the analysis, a strategy
+    and a goal with a target; set directly, so no revision is written."""
+    plan.sections.filter(kind=SectionKind.INDUSTRY).update(text="Cement demand grows 4 % a year.")
+    AccountPlan.objects.filter(pk=plan.pk).update(strategy=Strategy.RETAIN)
+    plan.strategy = Strategy.RETAIN
+    plan.goals.create(name="Revenue", unit="USD", target=1000)
+    return plan

@@ -9,6 +9,7 @@ from plans.models import AccountPlan
 from plans.selectors import plan_actuals
 from tests.factories import OpportunityFactory, RevenueLineFactory
 from tests.forms import posted
+from tests.plans.conftest import make_ready
 
 
 def save(client, plan, kind, text, version):
@@ -42,6 +43,7 @@ def test_the_history_words_every_change(client, kam1, director1, plan):
     }
     saved = client.post(reverse("plans:targets", args=[plan.pk]), posted(form) | changes)
     assert saved.status_code == 302, saved.context["form"].errors
+    make_ready(plan)
     client.post(reverse("plans:transition", args=[plan.pk, "submit"]))
 
     history = client.get(reverse("plans:history", args=[plan.pk])).content.decode()
@@ -72,15 +74,17 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_loses_nothing(
 
 def test_a_submitted_plan_is_not_edited(client, kam1, plan):
     client.force_login(kam1)
+    make_ready(plan)
     client.post(reverse("plans:transition", args=[plan.pk, "submit"]))
 
     save(client, plan, "industry", "Late change", 1)
 
-    assert plan.sections.get(kind="industry").text == ""
+    assert plan.sections.get(kind="industry").text == "Cement demand grows 4 % a year."
 
 
 def test_targets_of_a_submitted_plan_are_refused_with_the_reason(client, kam1, plan):
     client.force_login(kam1)
+    make_ready(plan)
     client.post(reverse("plans:transition", args=[plan.pk, "submit"]))
     plan.refresh_from_db()  # the form as opened after the submit: its version is current
     data = {"strategy": plan.strategy or "retain", "strategy_reason": "x", "version": plan.version}

@@ -12,6 +12,7 @@ from tests.factories import (
     RevenueLineFactory,
     StakeholderFactory,
 )
+from tests.plans.conftest import make_ready
 
 
 def formset(prefix, rows, initial=0):
@@ -46,6 +47,7 @@ def test_people_targets_are_snapshotted_at_approval(client, kam1, director1, pla
             ],
         ),
     )
+    make_ready(plan)
     client.post(reverse("plans:transition", args=[plan.pk, "submit"]))
     client.force_login(director1)
     client.post(reverse("plans:transition", args=[plan.pk, "approve"]))

@@ -8,6 +8,7 @@ from plans.models import PlanAction
 from tests.audit import changed, rows
 from tests.factories import StakeholderFactory
 from tests.needs import needs_postgresql
+from tests.plans.conftest import make_ready
 
 
 def trail(client, plan, **query):
@@ -72,6 +73,7 @@ def test_a_transition_through_the_app_names_the_user(client, kam1, plan):
     needs_postgresql("the trail is written by PostgreSQL triggers")
     client.force_login(kam1)
 
+    make_ready(plan)
     response = client.post(reverse("plans:transition", args=[plan.pk, "submit"]))
     assert response.status_code == 302
 

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from plans.models import PlanRevision, PlanStatus, QuarterlyReview
+from tests.plans.conftest import make_ready
 
 
 def go(client, plan, action, **data):
@@ -22,6 +23,7 @@ def test_a_kam_starts_a_plan_with_every_section(client, kam1, account):
 
 
 def test_the_full_year(client, kam1, director1, plan):
+    make_ready(plan)
     client.force_login(kam1)
     go(client, plan, "submit")
     plan.refresh_from_db()
@@ -54,6 +56,7 @@ def test_the_full_year(client, kam1, director1, plan):
 
 
 def test_a_director_returns_a_plan_with_comments(client, kam1, director1, plan):
+    make_ready(plan)
     client.force_login(kam1)
     go(client, plan, "submit")
     client.force_login(director1)
@@ -69,6 +72,7 @@ def test_a_director_returns_a_plan_with_comments(client, kam1, director1, plan):
 
 @pytest.mark.parametrize("action", ["approve", "return", "close"])
 def test_a_kam_cannot_approve_return_or_close(client, kam1, plan, action):
+    make_ready(plan)
     client.force_login(kam1)
     go(client, plan, "submit")
 
@@ -135,6 +139,7 @@ def test_start_from_last_years_plan(client, kam1, director1, plan, account):
 
 
 def test_a_plan_whose_owner_has_no_team_awaits_an_admin(client, kam1, director1, admin, plan):
+    make_ready(plan)
     client.force_login(kam1)
     go(client, plan, "submit")
     kam1.team = None
@@ -185,6 +190,7 @@ def test_a_year_outside_this_and_next_is_refused(client, kam1, account):
 
 
 def test_approving_keeps_the_directors_comment(client, kam1, director1, plan):
+    make_ready(plan)
     client.force_login(kam1)
     go(client, plan, "submit")
     client.force_login(director1)
@@ -195,3 +201,22 @@ def test_approving_keeps_the_directors_comment(client, kam1, director1, plan):
     assert approval.text == "Good plan; watch the Q3 tender."
     history = client.get(reverse("plans:history", args=[plan.pk])).content.decode()
     assert "Good plan; watch the Q3 tender." in history
+
+
+def test_an_unready_plan_is_not_submitted_and_says_what_it_lacks(client, kam1, plan):
+    client.force_login(kam1)
+    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert 'data-testid="checklist"' in page
+
+    response = go(client, plan, "submit")
+
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+    shown = client.get(response["Location"]).content.decode()
+    assert "Not ready to submit" in shown
+    assert "At least one goal has a target" in shown
+
+    make_ready(plan)
+    go(client, plan, "submit")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED
