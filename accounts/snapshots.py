@@ -51,6 +51,11 @@ def monthly_history(account, *, today: date, months: int = 12) -> list[Mapping[s
     )
 
 
+def run_on_or_before(day: date) -> date | None:
+    """The last tiering run on or before `day` (one step down the as_of index)."""
+    return TierSnapshot.objects.filter(as_of__lte=day).aggregate(run=Max("as_of"))["run"]
+
+
 def run_dates(limit: int = 120) -> list[date]:
     """The stored tiering runs, newest first (about 90 daily ones and a monthly one per
     month before them)."""

@@ -121,6 +121,40 @@ def compute(
     return _Portfolio(accounts.order_by(), fiscal_year, today, settings, limit, owners).figures()
 
 
+GROUP_KEYS = ("contribution_level", "potential_level", "abc", "xyz")
+
+
+def _groups(rows: QuerySet, *, revenue: str, previous: str, day: str) -> list[Group]:
+    sums = rows.annotate(
+        count=Count("pk"),
+        revenue=Sum(revenue),
+        previous=Sum(previous),
+        bought_before=Count("pk", filter=Q(**{f"{previous}__gt": 0})),
+        kept=Count("pk", filter=Q(**{f"{previous}__gt": 0, f"{revenue}__gt": 0})),
+        latest=Max(day),
+    )
+    return [
+        cast(
+            Group,
+            {**row, "revenue": as_decimal(row["revenue"]), "previous": as_decimal(row["previous"])},
+        )
+        for row in sums
+    ]
+
+
+def groups_as_of(accounts: QuerySet, as_of: date) -> list[Group]:
+    """The groups as the tiering run of `as_of` left them (accounts under today's owners):
+    the nine-box, ABC x XYZ and revenue KPIs of a past run, in one query."""
+    return _groups(
+        TierSnapshot.objects.filter(as_of=as_of, account__in=accounts.order_by()).values(
+            *GROUP_KEYS, owner_id=F("account__owner_id")
+        ),
+        revenue="revenue_12m",
+        previous="revenue_previous_12m",
+        day="as_of",
+    )
+
+
 @dataclass
 class _Portfolio:
     accounts: QuerySet
@@ -172,26 +206,12 @@ class _Portfolio:
     def groups(self) -> list[Group]:
         """Counts and sums per owner, levels, ABC and XYZ: behind the nine-box, ABC x XYZ,
         the KPIs and the movements (a few dozen rows a KAM)."""
-        return [
-            cast(
-                Group,
-                {
-                    **row,
-                    "revenue": as_decimal(row["revenue"]),
-                    "previous": as_decimal(row["previous"]),
-                },
-            )
-            for row in self.tiered()
-            .values("owner_id", "contribution_level", "potential_level", "abc", "xyz")
-            .annotate(
-                count=Count("pk"),
-                revenue=Sum("tier_revenue_12m"),
-                previous=Sum("tier_revenue_previous_12m"),
-                bought_before=Count("pk", filter=Q(tier_revenue_previous_12m__gt=0)),
-                kept=Count("pk", filter=Q(tier_revenue_previous_12m__gt=0, tier_revenue_12m__gt=0)),
-                latest=Max("tiered_on"),
-            )
-        ]
+        return _groups(
+            self.tiered().values("owner_id", *GROUP_KEYS),
+            revenue="tier_revenue_12m",
+            previous="tier_revenue_previous_12m",
+            day="tiered_on",
+        )
 
     def deals(self) -> dict[int, Deals]:
         """Per deal owner: signed, open and weighted amounts closing in the fiscal year and
@@ -210,6 +230,10 @@ class _Portfolio:
                 base_amount() * F("probability") / 100, filter=window & open_
             )
         cross_sell = windows["year"] & won & Q(opportunity_type=OpportunityType.CROSS_SELL)
+        # Deals count for their owner; this names the part on accounts another team owns,
+        # so a director sees it is in the row of their KAM, not of the account's team.
+        home = Q(account__owner=F("owner")) | Q(account__owner__team=F("owner__team"))
+        sums["elsewhere_year"] = Sum(base_amount(), filter=windows["year"] & (won | open_) & ~home)
         rows = (
             Opportunity.objects.filter(self.owned())
             .filter(windows["year"])

@@ -36,6 +36,7 @@ class Deals(TypedDict):
     signed_quarter: NotRequired[Decimal]
     open_quarter: NotRequired[Decimal]
     weighted_quarter: NotRequired[Decimal]
+    elsewhere_year: NotRequired[Decimal]  # signed and open, on other teams' accounts
     cross_sell_won: int
 
 

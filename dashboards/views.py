@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.snapshots import run_on_or_before
 from kamcrm import csv_export
 from kamcrm.http import SignedInRequest
 from kamcrm.query import id_field, query_values
@@ -32,6 +33,7 @@ class DashboardFilterForm(forms.Form):
     year = forms.IntegerField(required=False, min_value=2000, max_value=2999)
     team = id_field()
     kam = id_field()
+    as_of = forms.DateField(required=False)
 
 
 def dashboard(request: SignedInRequest) -> HttpResponse:
@@ -47,7 +49,10 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
     export = request.GET.get("export")
     if export in EXPORTS:
         return _export(scope, today, export)
-    board = Dashboard.stored(scope, today)
+    # A past day shows the tiers of the last run on or before it; today's are the latest.
+    asked = query.get("as_of")
+    run = run_on_or_before(asked) if asked and asked < today else None
+    board = Dashboard.stored(scope, today, as_of=run)
     query = request.GET.copy()
     query.pop("export", None)
     return render(
@@ -59,6 +64,7 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
             # filters, the day, the reader (and, in the template, the language).
             "widgets_key": f"{request.user.pk}|{query.urlencode()}|{today}|{board.stamp}",
             "scope": scope,
+            "asked": asked if asked and asked < today else None,
             "news": list(request.user.notifications.unread().order_by("-created_at")[:5]),
             "query": query.urlencode(),
         },

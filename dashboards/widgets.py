@@ -16,7 +16,7 @@ from accounts.models.money import as_decimal
 from plans.models import PlanStatus
 
 from . import store
-from .figures import LIST_ORDER, period_of
+from .figures import LIST_ORDER, groups_as_of, period_of
 from .schema import Figures, loose
 from .scope import Scope
 
@@ -83,7 +83,11 @@ def pipeline(scope: Scope, figures: Figures, today: date) -> list[dict]:
     for kam in scope.owners:
         target = as_decimal(data["plans"].get(kam.pk, {}).get("contract_target"))
         deals = data["deals"].get(kam.pk, {})
-        row: dict[str, Any] = {"kam": kam, "periods": []}
+        row: dict[str, Any] = {
+            "kam": kam,
+            "periods": [],
+            "elsewhere": as_decimal(deals.get("elsewhere_year")),
+        }
         for key, label, share in periods:
             signed = as_decimal(deals.get(f"signed_{key}"))
             weighted = as_decimal(deals.get(f"weighted_{key}"))
@@ -194,18 +198,28 @@ class Dashboard:
 
     WIDGETS = ("nine_box", "abc_xyz", "pipeline", "kpis", *LIST_ORDER)
 
-    def __init__(self, scope: Scope, today: date, *, rows: list | None = None, figures=None):
-        self.scope, self.today, self.rows = scope, today, rows or []
+    def __init__(
+        self,
+        scope: Scope,
+        today: date,
+        *,
+        rows: list | None = None,
+        figures=None,
+        as_of: date | None = None,
+    ):
+        """`as_of`: a past tiering run's date, whose tiers the nine-box, ABC x XYZ and
+        revenue KPIs then show (pipeline, plans and lists stay today's)."""
+        self.scope, self.today, self.rows, self.as_of = scope, today, rows or [], as_of
         if figures is not None:
             self.figures = figures
 
     @classmethod
-    def stored(cls, scope: Scope, today: date) -> "Dashboard":
+    def stored(cls, scope: Scope, today: date, *, as_of: date | None = None) -> "Dashboard":
         """From the KAMs' stored figures, the stale ones recomputed first."""
         rows = store.fresh_rows(
             scope.owners, fiscal_year=scope.fiscal_year, today=today, settings=scope.settings
         )
-        return cls(scope, today, rows=rows)
+        return cls(scope, today, rows=rows, as_of=as_of)
 
     @property
     def stamp(self) -> str:
@@ -221,7 +235,10 @@ class Dashboard:
 
     @cached_property
     def figures(self) -> Figures:
-        return store.merged(self.rows)
+        figures = store.merged(self.rows)
+        if self.as_of is not None:
+            figures["groups"] = groups_as_of(self.scope.accounts, self.as_of)
+        return figures
 
     @cached_property
     def nine_box(self) -> list[list[dict]]:
@@ -234,6 +251,12 @@ class Dashboard:
     @cached_property
     def pipeline(self) -> list[dict]:
         return pipeline(self.scope, self.figures, self.today)
+
+    @cached_property
+    def has_targets(self) -> bool:
+        """Whether any plan in force this fiscal year set a contract-value target: without
+        one, a blank coverage and a gap of 0 would read as "on track"."""
+        return any(row["periods"][0]["target"] for row in self.pipeline)
 
     @cached_property
     def kpis(self) -> list[dict]:

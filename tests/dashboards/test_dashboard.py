@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Attitude, BuyingRole, OpportunityStage
+from accounts.models import Attitude, BuyingRole, OpportunityStage, TierSnapshot
 from accounts.tiering import tiers_recompute
 from kamcrm.models import Notification
 from plans.models import PlanSettings, PlanStatus
@@ -297,6 +297,59 @@ def test_a_deal_counts_for_its_owner_whichever_teams_account_it_is_on(
     assert (directors["kam1"]["open"], directors["kam1"]["weighted"]) == (400, 200)
     assert directors["kam1"] == admins["kam1"]
     assert admins["kam2"]["open"] == 0
+    # ...and the row says that part is on another team's account.
+    rows = {row["kam"].username: row for row in dashboard(client, director1)["pipeline"]}
+    assert (rows["kam1"]["elsewhere"], rows["kam1b"]["elsewhere"]) == (400, 0)
+    page = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert "incl. 400 on other teams' accounts" in page
+
+
+def test_a_deal_on_a_teammates_account_is_not_elsewhere(client, director1, kam1, portfolio):
+    OpportunityFactory(
+        account=portfolio["small"], owner=kam1, amount=Decimal("300"),
+        expected_close=timezone.localdate(),
+    )  # fmt: skip
+    rows = {row["kam"].username: row for row in dashboard(client, director1)["pipeline"]}
+    assert rows["kam1"]["periods"][0]["open"] == 300
+    assert rows["kam1"]["elsewhere"] == 0
+
+
+def test_the_pipeline_says_when_no_plan_of_the_year_sets_a_target(client, kam1, portfolio):
+    note = 'data-testid="pipeline-no-targets"'
+    client.force_login(kam1)
+    assert note in client.get(reverse("dashboards:dashboard")).content.decode()
+
+    approved_plan(portfolio["big"], kam1, contract_value_target=Decimal("1000"))
+    assert note not in client.get(reverse("dashboards:dashboard")).content.decode()
+
+
+def test_the_dashboard_shows_the_tiers_of_a_past_run(client, director1, portfolio):
+    """Big was B at last month's run and is A now: as of a day after that run (the run on
+    or before it counts), the grid shows it where that run put it."""
+    today = timezone.localdate()
+    earlier = today - timedelta(days=40)
+    tiers_recompute(as_of=earlier)
+    TierSnapshot.objects.filter(account=portfolio["big"], as_of=earlier).update(
+        contribution_level="medium", potential_level="medium", nine_box_class="D"
+    )
+    now = dashboard(client, director1)
+    then = dashboard(client, director1, as_of=(earlier + timedelta(days=3)).isoformat())
+
+    def cell(board, contribution, potential):
+        return next(
+            c for row in board["nine_box"] for c in row
+            if (c["contribution"], c["potential"]) == (contribution, potential)
+        )  # fmt: skip
+
+    assert (cell(now, "high", "high")["count"], cell(now, "medium", "medium")["count"]) == (1, 0)
+    assert (cell(then, "high", "high")["count"], cell(then, "medium", "medium")["count"]) == (0, 1)
+    assert then.as_of == earlier
+    page = client.get(reverse("dashboards:dashboard"), {"as_of": earlier.isoformat()})
+    assert 'data-testid="as-of"' in page.content.decode()
+    # Before any run, it says so and shows today's tiers.
+    long_ago = dashboard(client, director1, as_of="2001-01-01")
+    assert long_ago.as_of is None
+    assert cell(long_ago, "high", "high")["count"] == 1
 
 
 def test_plan_discipline_says_what_an_empty_list_means(client, kam1, portfolio):
