@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from health.models import HealthBand, HealthWeights
 from kamcrm.forms import style_widgets
 from kamcrm.models import Team, User
 from kamcrm.selectors import kams_visible_to, teams_visible_to
@@ -37,9 +38,16 @@ class AccountFilter(django_filters.FilterSet):
     strategy = django_filters.ChoiceFilter(
         choices=Strategy.choices, label=_("Strategy"), empty_label=_("Any strategy")
     )
+    health = django_filters.ChoiceFilter(
+        choices=HealthBand.choices,
+        method="by_health",
+        label=_("Health"),
+        empty_label=_("Any health"),
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
+            ("health_sort", "health"),
             ("revenue_12m", "revenue"),
             ("potential_base", "potential"),
             ("open_pipeline", "pipeline"),
@@ -47,6 +55,7 @@ class AccountFilter(django_filters.FilterSet):
         ),
         field_labels={
             "name": _("Name"),
+            "health": _("Health, weakest first"),
             "revenue": _("Revenue, last 12 months"),
             "potential": _("Potential"),
             "pipeline": _("Open pipeline"),
@@ -69,6 +78,7 @@ class AccountFilter(django_filters.FilterSet):
             "xyz",
             "status",
             "strategy",
+            "health",
         ]
 
     def __init__(self, *args, user, **kwargs):
@@ -78,6 +88,15 @@ class AccountFilter(django_filters.FilterSet):
         self.filters["owner"].queryset = kams_visible_to(user)
 
         style_widgets(self.form.fields)
+
+    def by_health(self, queryset, name, value):
+        """The band's range of scores, as the admin set the bands."""
+        weights = HealthWeights.current()
+        if value == HealthBand.GREEN:
+            return queryset.filter(health__gte=weights.green_from)
+        if value == HealthBand.AMBER:
+            return queryset.filter(health__gte=weights.amber_from, health__lt=weights.green_from)
+        return queryset.filter(health__lt=weights.amber_from)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(external_id__iexact=value))

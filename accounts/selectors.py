@@ -63,6 +63,8 @@ def account_list(*, user, as_of: date | None = None) -> models.QuerySet:
             revenue_12m=revenue_12m_expression(as_of),
             open_pipeline=open_pipeline_expression(),
             potential_base=base_amount("potential"),
+            # Unscored accounts sort after the weakest, not before them.
+            health_sort=Coalesce("health", 101),
             last_activity=Subquery(
                 Activity.objects.filter(account=OuterRef("pk")).order_by("-date").values("date")[:1]
             ),

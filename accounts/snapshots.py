@@ -15,11 +15,14 @@ from .models import Account, TierSnapshot
 from .periods import add_months
 
 
-def prune_snapshots(*, today: date, keep_days: int, dry_run: bool = False) -> list[date]:
+def prune_snapshots(
+    *, today: date, keep_days: int, dry_run: bool = False, model=TierSnapshot
+) -> list[date]:
     """Delete the runs older than `keep_days` that a later run of the same month supersedes.
-    Returns the run dates deleted (or that would be)."""
+    Returns the run dates deleted (or that would be). `model`: any nightly per-account
+    table with an indexed `as_of` (the health scores are kept the same way)."""
     cutoff = today - timedelta(days=keep_days)
-    oldest = TierSnapshot.objects.aggregate(oldest=Min("as_of"))["oldest"]
+    oldest = model.objects.aggregate(oldest=Min("as_of"))["oldest"]
     if oldest is None or oldest >= cutoff:
         return []
     doomed = []
@@ -30,12 +33,12 @@ def prune_snapshots(*, today: date, keep_days: int, dry_run: bool = False) -> li
         runs = [
             day
             for day in (month + timedelta(days=n) for n in range((after - month).days))
-            if TierSnapshot.objects.filter(as_of=day).exists()
+            if model.objects.filter(as_of=day).exists()
         ]
         doomed += [day for day in runs[:-1] if day < cutoff]
         month = after
     if doomed and not dry_run:
-        TierSnapshot.objects.filter(as_of__in=doomed).delete()
+        model.objects.filter(as_of__in=doomed).delete()
     return doomed
 
 

@@ -47,6 +47,7 @@ from accounts.models import (
 from accounts.models.money import as_decimal, base_amount
 from accounts.periods import add_months
 from accounts.stakeholder_map import DECISION_LEVELS
+from health.models import HealthScore
 from plans.models import (
     AccountPlan,
     PlanAction,
@@ -63,6 +64,7 @@ from .schema import (
     Deals,
     Figures,
     Group,
+    Health,
     KeyAccount,
     Movement,
     Plans,
@@ -85,6 +87,8 @@ LIST_ORDER = {
     "below_closeness_target": ("name", False),
     "not_contacted": ("name", False),
     "commitments_due": ("due", False),
+    "lowest_health": ("health", False),
+    "health_falling": ("fall", True),
 }
 
 
@@ -191,6 +195,8 @@ class _Portfolio:
                 "below_closeness_target": self.below_closeness_target(),
                 "not_contacted": self.not_contacted(),
                 "commitments_due": self.commitments_due(),
+                "lowest_health": self.lowest_health(),
+                "health_falling": self.health_falling(),
             },
         }
 
@@ -429,6 +435,34 @@ class _Portfolio:
             )
             .values("what", "due", "account_id", name=F("account__name"))
             .order_by("due", "account__name")
+        )
+
+    def scored(self):
+        return self.accounts.filter(health__isnull=False).annotate(
+            account_id=F("pk"), owner_name=F("owner__username")
+        )
+
+    def lowest_health(self) -> list[Health]:
+        return self.cut(
+            self.scored()
+            .values("account_id", "name", "owner_name", "health")
+            .order_by("health", "name")
+        )
+
+    def health_falling(self) -> list[Health]:
+        """The accounts whose score fell most since the last run a month or more ago."""
+        month_ago = self.today - timedelta(days=30)
+        before = HealthScore.objects.filter(as_of__lte=month_ago).aggregate(day=Max("as_of"))
+        if before["day"] is None:
+            return []
+        then = HealthScore.objects.filter(account=OuterRef("pk"), as_of=before["day"])
+        return self.cut(
+            self.scored()
+            .annotate(was=Subquery(then.values("score")[:1]))
+            .filter(was__gt=F("health"))
+            .annotate(fall=F("was") - F("health"))
+            .values("account_id", "name", "owner_name", "health", "fall")
+            .order_by("-fall", "name")
         )
 
 

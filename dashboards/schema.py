@@ -96,6 +96,16 @@ class BelowTarget(TypedDict):
     target: float
 
 
+class Health(TypedDict):
+    """An account's latest health score, and (falling ones) how far it fell in a month."""
+
+    account_id: int
+    name: str
+    owner_name: str
+    health: int
+    fall: NotRequired[int]
+
+
 class CommitmentDue(TypedDict):
     account_id: int
     name: str
@@ -112,6 +122,8 @@ class Lists(TypedDict):
     below_closeness_target: list[BelowTarget]
     not_contacted: list[KeyAccount]
     commitments_due: list[CommitmentDue]
+    lowest_health: list[Health]
+    health_falling: list[Health]
 
 
 class Figures(TypedDict):

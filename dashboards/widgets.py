@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Band, NineBoxClass, Status
 from accounts.models.activities import WinBackOffer, WinBackOutcome
 from accounts.models.money import as_decimal
+from health.models import HealthWeights
 from plans.models import PlanStatus
 
 from . import store
@@ -163,6 +164,10 @@ def lists(figures: Figures, today: date) -> dict[str, list[dict]]:
         row["outcome_label"] = WinBackOutcome(row["outcome"]).label if row["outcome"] else ""
     for row in rows["commitments_due"]:
         row["is_overdue"] = row["due"] < today
+    if rows["lowest_health"] or rows["health_falling"]:
+        weights = HealthWeights.current()
+        for row in (*rows["lowest_health"], *rows["health_falling"]):
+            row["band"] = weights.band(row["health"])
     return rows
 
 

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "accounts",
     "plans",
     "dashboards",
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-tiers-nightly": {
         "task": "accounts.tasks.recompute_tiers",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "recompute-health-nightly": {
+        "task": "health.tasks.recompute_health",
+        "schedule": crontab(hour=2, minute=15),  # after tiering: it reads the new tiers
     },
     "refresh-dashboard-figures-nightly": {
         "task": "dashboards.tasks.refresh_figures",

@@ -141,6 +141,9 @@ class Account(Versioned):
     potential_level = models.CharField(max_length=6, choices=Band, blank=True)
     tier_revenue_12m = MoneyField(null=True, blank=True)
     tier_revenue_previous_12m = MoneyField(null=True, blank=True)
+    # The latest nightly health score (0-100), copied here by the health app for the same
+    # reason; its parts and history are in health.HealthScore.
+    health = models.PositiveSmallIntegerField(_("health"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

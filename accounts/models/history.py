@@ -30,6 +30,7 @@ TIER_FIELDS = [
     "potential_level",
     "tier_revenue_12m",
     "tier_revenue_previous_12m",
+    "health",  # the nightly health score, likewise kept run by run in health.HealthScore
 ]
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
+from health.models import HealthWeights
 from kamcrm import csv_export
 from kamcrm.query import query_values
 from kamcrm.versioning import StaleEdit
@@ -49,7 +50,9 @@ class AccountListView(ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         thresholds, today = Thresholds.current(), timezone.localdate()
+        weights = HealthWeights.current()
         for account in context["object_list"]:
+            account.health_band = weights.band(account.health)
             account.contact_rhythm = thresholds.rhythm_for(account.nine_box_class)
             account.days_since_contact, account.is_stale = thresholds.freshness(
                 account.nine_box_class, account.last_activity, today
@@ -71,6 +74,7 @@ CSV_HEADER = [
     "open_pipeline",
     "last_contact",
     "overdue_commitments",
+    "health",
 ]
 
 
@@ -109,6 +113,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
                     amount(a.open_pipeline),
                     a.last_activity or "",
                     a.overdue_commitments,
+                    "" if a.health is None else a.health,
                 ]
             )
 

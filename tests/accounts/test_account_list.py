@@ -122,7 +122,7 @@ def test_it_runs_a_bounded_number_of_queries(client, kam1, django_assert_max_num
         StakeholderFactory.create_batch(2, account=account)
     client.force_login(kam1)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("accounts:list"))
 
     assert len(listed(response)) == 25

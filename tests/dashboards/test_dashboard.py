@@ -192,7 +192,7 @@ def test_the_query_count_does_not_grow_with_the_portfolio(
 
     # The first visit after a change recomputes each stale KAM's figures (kam1, kam1b),
     # a fixed number of queries a KAM; later visits read the stored figures.
-    with django_assert_max_num_queries(10 + 2 * 19):
+    with django_assert_max_num_queries(10 + 2 * 21):
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.demo import seed_portfolio
 from accounts.periods import add_months
 from accounts.tiering import tiers_recompute
+from health.scoring import health_recompute
 from kamcrm.models import Role, Team, User
 from plans.demo import seed_plans
 
@@ -45,6 +46,9 @@ class Command(BaseCommand):
             for team in Team.objects.filter(name__in=["North", "South"]).select_related("director"):
                 for kam in team.members.all():
                     seed_plans(kam=kam, director=team.director)
+            # Last month's and today's, so a fall shows on the dashboard and in the bell.
+            health_recompute(as_of=add_months(timezone.localdate(), -1))
+            health_recompute(as_of=timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} users and {accounts} accounts created; "

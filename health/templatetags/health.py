@@ -1,0 +1,33 @@
+from datetime import date
+
+from django import template
+
+from health.explain import history, parts
+from health.models import HealthBand, HealthWeights
+
+register = template.Library()
+
+
+@register.inclusion_tag("health/panel.html")
+def health_panel(account, today: date, as_of: date | None = None) -> dict:
+    """The account page's health card: the score of the latest run (on or before `as_of`,
+    within the last months: an older one would mislead), its band, why (the parts costing
+    most first) and the last months' scores."""
+    day = as_of or today
+    months = history(account, today=day)
+    score = months[-1] if months else None
+    weights = HealthWeights.current()
+    band = weights.band(score.score) if score else None
+    return {
+        "health": score,
+        "band": band,
+        "band_label": HealthBand(band).label if band else "",
+        "parts": parts(score, weights) if score else [],
+        "history": months,
+    }
+
+
+@register.filter
+def health_band(score: int | None, weights: HealthWeights) -> str:
+    """The band's code for a score ("" without one), for a list's badge class."""
+    return weights.band(score) or ""
