@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python bench/tiering.py $(BENCH_ARGS)
 	$(BIN)/python bench/dashboard.py $(BENCH_ARGS)
 	$(BIN)/python bench/imports.py $(BENCH_ARGS)
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 ## load: the demo under load on gunicorn, PostgreSQL and Redis, with and without faults
 load: install

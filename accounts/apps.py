@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import notifications, permissions  # noqa: F401  (register rules and wording)
+        from . import figures, notifications, permissions  # noqa: F401  (receiver, rules, wording)
         from .tree_rules import ensure_sqlite_triggers
 
         post_migrate.connect(ensure_sqlite_triggers, sender=self)

@@ -1,6 +1,8 @@
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from health.models import HealthBand, HealthWeights
 from kamcrm.forms import style_widgets
@@ -8,6 +10,27 @@ from kamcrm.models import Team, User
 from kamcrm.selectors import kams_visible_to, teams_visible_to
 
 from .models import ABC, XYZ, Account, AccountType, NineBoxClass, Status, Strategy
+
+
+class ListOrdering(django_filters.OrderingFilter):
+    """Sorts on the kept columns, each the way its index runs (either direction): a
+    missing last contact as the longest ago; unscored accounts after the weakest and after
+    the strongest. Ties go by name, then id, so pages never overlap."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = self.param_map.get(param.lstrip("-"), param.lstrip("-"))
+        if field == "list_last_contact":
+            return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_first=True)
+        if field == "health":
+            return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        return F(field).desc() if descending else F(field).asc()
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = [self.get_ordering_value(p) for p in value if p not in EMPTY_VALUES]
+        return qs.order_by(*ordering, "name", "pk")
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -38,28 +61,30 @@ class AccountFilter(django_filters.FilterSet):
     strategy = django_filters.ChoiceFilter(
         choices=Strategy.choices, label=_("Strategy"), empty_label=_("Any strategy")
     )
+    # The units of a group (the account page's "and 990 more units"); hidden in the form.
+    parent = django_filters.NumberFilter(field_name="parent_id", widget=forms.HiddenInput)
     health = django_filters.ChoiceFilter(
         choices=HealthBand.choices,
         method="by_health",
         label=_("Health"),
         empty_label=_("Any health"),
     )
-    sort = django_filters.OrderingFilter(
+    sort = ListOrdering(
         fields=(
             ("name", "name"),
-            ("health_sort", "health"),
-            ("revenue_12m", "revenue"),
+            ("health", "health"),
+            ("list_revenue_12m", "revenue"),
             ("potential_base", "potential"),
-            ("open_pipeline", "pipeline"),
-            ("last_activity", "contact"),
+            ("list_open_pipeline", "pipeline"),
+            ("list_last_contact", "contact"),
         ),
         field_labels={
             "name": _("Name"),
             "health": _("Health, weakest first"),
-            "revenue": _("Revenue, last 12 months"),
-            "potential": _("Potential"),
-            "pipeline": _("Open pipeline"),
-            "contact": _("Last contact"),
+            "list_revenue_12m": _("Revenue, last 12 months"),
+            "potential_base": _("Potential"),
+            "list_open_pipeline": _("Open pipeline"),
+            "list_last_contact": _("Last contact"),
         },
         label=_("Sort"),
         empty_label=_("Name"),
@@ -79,6 +104,7 @@ class AccountFilter(django_filters.FilterSet):
             "status",
             "strategy",
             "health",
+            "parent",
         ]
 
     def __init__(self, *args, user, **kwargs):

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -24,6 +24,8 @@ from .models.money import MONEY_SUM, base_amount
 from .periods import month_starts, trailing_window
 
 ZERO = Decimal(0)
+# Units the group tree draws under each unit; the rest fold into one row.
+SHOWN_UNITS = 10
 
 
 def _sum_per_account(queryset, value) -> Coalesce:
@@ -53,26 +55,31 @@ def open_pipeline_expression():
 
 
 def account_list(*, user, as_of: date | None = None) -> models.QuerySet:
-    """The accounts a user sees, with what the list shows and sorts by."""
-    as_of = as_of or timezone.localdate()
-    overdue = Commitment.objects.overdue(as_of).filter(account=OuterRef("pk"))
-    return (
-        Account.objects.visible_to(user)
-        .select_related("owner", "owner__team", "parent")
-        .annotate(
-            revenue_12m=revenue_12m_expression(as_of),
-            open_pipeline=open_pipeline_expression(),
+    """The accounts a user sees, with what the list shows and sorts by: today's as kept on
+    each account (accounts/figures.py), a past day's summed live."""
+    accounts = Account.objects.visible_to(user).select_related("owner", "owner__team", "parent")
+    if as_of is None or as_of == timezone.localdate():
+        return accounts.annotate(
+            revenue_12m=F("list_revenue_12m"),
+            open_pipeline=F("list_open_pipeline"),
             potential_base=base_amount("potential"),
-            # Unscored accounts sort after the weakest, not before them.
-            health_sort=Coalesce("health", 101),
-            last_activity=Subquery(
-                Activity.objects.filter(account=OuterRef("pk")).order_by("-date").values("date")[:1]
-            ),
-            overdue_commitments=Coalesce(
-                Subquery(overdue.order_by().values("account").annotate(n=Count("pk")).values("n")),
-                0,
-            ),
+            last_activity=F("list_last_contact"),
+            overdue_commitments=F("list_overdue_commitments"),
         )
+    overdue = Commitment.objects.overdue(as_of).filter(account=OuterRef("pk"))
+    return accounts.annotate(
+        revenue_12m=revenue_12m_expression(as_of),
+        open_pipeline=open_pipeline_expression(),
+        potential_base=base_amount("potential"),
+        last_activity=Subquery(
+            Activity.objects.filter(account=OuterRef("pk"), date__lte=as_of)
+            .order_by("-date")
+            .values("date")[:1]
+        ),
+        overdue_commitments=Coalesce(
+            Subquery(overdue.order_by().values("account").annotate(n=Count("pk")).values("n")),
+            0,
+        ),
     )
 
 
@@ -107,6 +114,43 @@ class GroupNode:
         yield self
         for child in self.children:
             yield from child.walk()
+
+    def contains(self, pk: int) -> bool:
+        return self.account.pk == pk or any(child.contains(pk) for child in self.children)
+
+    def rows(self, current: int, shown: int = SHOWN_UNITS):
+        """What the page's tree shows, in tree order: under each unit its `shown` largest
+        units by revenue (and the one holding the current account), then one Folded row
+        for the rest, so a group of 1,000 units draws a few dozen rows, not 1,000."""
+        yield self
+        ranked = sorted(self.children, key=lambda child: (-child.totals()[0], child.account.name))
+        kept = [c for i, c in enumerate(ranked) if i < shown or c.contains(current)]
+        for child in kept:
+            yield from child.rows(current, shown)
+        rest = [c for c in ranked if c not in kept]
+        if rest:
+            totals = [c.totals() for c in rest]
+            yield Folded(
+                parent=self,
+                depth=self.depth + 1,
+                count=sum(sum(1 for _ in c.walk()) for c in rest),
+                totals=tuple(sum((t[i] for t in totals), ZERO) for i in range(3)),
+            )
+
+
+@dataclass
+class Folded:
+    """The units of a group the tree does not draw one by one, summed."""
+
+    parent: GroupNode
+    depth: int
+    count: int  # units, with those below them
+    totals: tuple
+    folded = True
+
+    @property
+    def indent(self) -> int:
+        return min(self.depth, 6)
 
 
 def group_units(*, account: Account, user) -> GroupNode:
@@ -188,8 +232,10 @@ def account_page(*, account: Account, user) -> dict:
     activities = list(
         Activity.objects.filter(account=account).prefetch_related("stakeholders")[:20]
     )
+    group = account_group(account=account, user=user)
     return {
-        "group": account_group(account=account, user=user),
+        "group": group,
+        "group_rows": list(group.rows(account.pk)),
         "stakeholders": stakeholders,
         "influence_links": links,
         "buying_centres": BuyingCentre.objects.filter(account=account)

@@ -18,7 +18,8 @@ def account_save(form) -> Account:
     first). Handing it to another KAM changes both KAMs' portfolios."""
     owner_before = form.initial.get("owner") if form.instance.pk else None
     account = form.save()
-    announce_portfolio_change(owner_ids=[account.owner_id, owner_before])
+    # (The account's id too: a new account's list figures start then.)
+    announce_portfolio_change(owner_ids=[account.owner_id, owner_before], account_ids=[account.pk])
     return account
 
 

@@ -173,3 +173,17 @@ def add_relationships(fiscal_year: int) -> None:
         )
         # Outside a transaction: Django runs in autocommit mode here.
         cursor.execute("VACUUM ANALYZE")
+
+
+def add_group(units: int) -> None:
+    """One group: the first account with `units` of the others as its units."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id) FROM accounts_account")
+        first = cursor.fetchone()[0]
+        cursor.execute(
+            "UPDATE accounts_account SET parent_id = %s WHERE id > %s AND id <= %s",
+            [first, first, first + units],
+        )
+        cursor.execute("ANALYZE accounts_account")

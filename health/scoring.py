@@ -37,6 +37,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -53,7 +54,6 @@ from accounts.models import (
     Attitude,
     Commitment,
     Opportunity,
-    StageOutcome,
     Stakeholder,
     Thresholds,
 )
@@ -79,73 +79,96 @@ class HealthRun:
     dropped: int
 
 
-def _count(rows, account: str = "account") -> Coalesce:
-    """How many of `rows` (filtered on OuterRef) an account has, as a subquery."""
-    return Coalesce(
-        Subquery(rows.order_by().values(account).annotate(n=Count("pk")).values("n")), 0
-    )
-
-
-def _facts(as_of: date, t: Thresholds, plans: PlanSettings) -> dict:
-    """Column -> expression on Account, for the night's facts (each subquery once)."""
-    year = plans.fiscal_year_of(as_of)
-    _due, overdue_reviews = plans.reviews_expected(year, as_of)
-    decision = Q(buying_role__in=DECISION_ROLES) | Q(level__in=DECISION_LEVELS)
-    deciders = Stakeholder.objects.filter(decision, account=OuterRef("pk"))
-    plan = AccountPlan.objects.filter(account=OuterRef("pk"), fiscal_year=year)
-    reviews = QuarterlyReview.objects.filter(plan__account=OuterRef("pk"), plan__fiscal_year=year)
-    weighted = (
-        Opportunity.objects.filter(account=OuterRef("pk"), stage__outcome=StageOutcome.OPEN)
-        .order_by()
-        .values("account")
-        .annotate(w=Sum(base_amount() * F("probability") / 100, output_field=MONEY_SUM))
-        .values("w")
-    )
+def _own(as_of: date, t: Thresholds, plans: PlanSettings) -> dict:
+    """Column -> expression on the account row itself."""
+    _due, overdue_reviews = plans.reviews_expected(plans.fiscal_year_of(as_of), as_of)
     return {
         "account_id": F("pk"),
         "nine_box_class": F("nine_box_class"),
         "revenue_12m": F("tier_revenue_12m"),
         "revenue_previous_12m": F("tier_revenue_previous_12m"),
-        "supporters": _count(deciders.filter(attitude=Attitude.SUPPORTER)),
-        "decision_closeness": Subquery(
-            deciders.order_by().values("account").annotate(c=Avg("overall_closeness")).values("c")
-        ),
-        "last_contact": Subquery(
-            Activity.objects.filter(account=OuterRef("pk"), date__lte=as_of)
-            .order_by()
-            .values("account")
-            .annotate(last=Max("date"))
-            .values("last")
-        ),
         "contact_rhythm": Case(
             *[When(nine_box_class=c, then=Value(t.rhythm_for(c))) for c in CLASSES],
             output_field=IntegerField(),
         ),
-        "plan_status": Coalesce(Subquery(plan.values("status")[:1]), Value("")),
-        "reviews_done": _count(reviews, "plan__account"),
         "reviews_expected": Value(overdue_reviews),
-        "overdue_commitments": _count(
-            Commitment.objects.overdue(as_of).filter(account=OuterRef("pk"))
-        ),
-        "weighted_pipeline": Coalesce(
-            Subquery(weighted), Value(Decimal(0)), output_field=MONEY_SUM
-        ),
     }
 
 
+def _grouped(as_of: date, plans: PlanSettings) -> list[tuple[QuerySet, dict[str, str]]]:
+    """The facts summed from other tables: (rows grouped by account_id with their values,
+    column -> the SQL for an account with no rows)."""
+    year = plans.fiscal_year_of(as_of)
+    decision = Q(buying_role__in=DECISION_ROLES) | Q(level__in=DECISION_LEVELS)
+    supporter = Q(attitude=Attitude.SUPPORTER)
+    weighted = Sum(base_amount() * F("probability") / 100, output_field=MONEY_SUM)
+    return [
+        (
+            Stakeholder.objects.filter(decision)
+            .values("account_id")
+            .annotate(
+                supporters=Count("pk", filter=supporter),
+                decision_closeness=Avg("overall_closeness"),
+            ),
+            {"supporters": "0", "decision_closeness": "NULL"},
+        ),
+        (
+            Activity.objects.filter(date__lte=as_of)
+            .values("account_id")
+            .annotate(last_contact=Max("date")),
+            {"last_contact": "NULL"},
+        ),
+        (
+            # One plan per account and year: its status, whatever MAX picks among one.
+            AccountPlan.objects.filter(fiscal_year=year)
+            .values("account_id")
+            .annotate(plan_status=Max("status")),
+            {"plan_status": "''"},
+        ),
+        (
+            QuarterlyReview.objects.filter(plan__fiscal_year=year)
+            .values(account_id=F("plan__account_id"))
+            .annotate(reviews_done=Count("pk")),
+            {"reviews_done": "0"},
+        ),
+        (
+            Commitment.objects.overdue(as_of)
+            .values("account_id")
+            .annotate(overdue_commitments=Count("pk")),
+            {"overdue_commitments": "0"},
+        ),
+        (
+            Opportunity.objects.open().values("account_id").annotate(weighted_pipeline=weighted),
+            {"weighted_pipeline": "0"},
+        ),
+    ]
+
+
 def _store_facts(as_of: date, t: Thresholds, plans: PlanSettings) -> int:
-    """One INSERT ... SELECT of every account's facts; returns how many rows."""
-    facts = _facts(as_of, t, plans)
+    """One INSERT ... SELECT of every account's facts, the other tables' summed in grouped
+    joins (never a subquery per account); returns how many rows."""
+    own = _own(as_of, t, plans)
     # Aliased so the outer SELECT can name each column (an alias may not be a field's name).
-    inner = Account.objects.order_by().values(**{f"f_{c}": e for c, e in facts.items()})
-    sql, params = inner.query.sql_with_params()
+    sql, params = (
+        Account.objects.order_by()
+        .values(**{f"f_{c}": e for c, e in own.items()})
+        .query.sql_with_params()
+    )
+    columns = [*own]
+    selects = [f"a.f_{c}" for c in own]
+    joins = []
+    for number, (rows, empty) in enumerate(_grouped(as_of, plans)):
+        part_sql, part_params = rows.order_by().query.sql_with_params()
+        joins.append(f"LEFT JOIN ({part_sql}) g{number} ON g{number}.account_id = a.f_account_id")
+        params = (*params, *part_params)
+        columns += list(empty)
+        selects += [f"COALESCE(g{number}.{c}, {value})" for c, value in empty.items()]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in facts)
-    select = ", ".join(quote(f"f_{c}") for c in facts)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(HealthScore._meta.db_table)} (as_of, {columns}) "
-            f"SELECT %s, {select} FROM ({sql}) facts",
+            f"INSERT INTO {quote(HealthScore._meta.db_table)} "
+            f"(as_of, {', '.join(quote(c) for c in columns)}) "
+            f"SELECT %s, {', '.join(selects)} FROM ({sql}) a {' '.join(joins)}",
             [as_of, *params],
         )
         return cursor.rowcount
@@ -264,11 +287,22 @@ def health_recompute(*, as_of: date) -> HealthRun:
         scores.update(score=_score(weights))
         dropped = 0
         if not HealthScore.objects.filter(as_of__gt=as_of).exists():
-            latest = HealthScore.objects.filter(account=OuterRef("pk"), as_of=as_of)
-            Account.objects.update(health=Subquery(latest.values("score")[:1]))
+            _copy_scores(as_of)
             dropped = _notify_drops(as_of, weights)
-        announce_portfolio_change()
+        announce_portfolio_change(scores_only=True)
     return HealthRun(as_of=as_of, accounts=stored, dropped=dropped)
+
+
+def _copy_scores(as_of: date) -> None:
+    """The run's scores onto the accounts, in one UPDATE ... FROM."""
+    quote = connection.ops.quote_name
+    accounts, scores = quote(Account._meta.db_table), quote(HealthScore._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {accounts} SET health = h.score FROM {scores} h "
+            f"WHERE h.account_id = {accounts}.id AND h.as_of = %s",
+            [as_of],
+        )
 
 
 def _notify_drops(as_of: date, weights: HealthWeights) -> int:

@@ -9,13 +9,18 @@ from django.dispatch import Signal
 portfolio_changed = Signal()
 
 
-def announce_portfolio_change(*, owner_ids=None, account_ids=(), plan_ids=()) -> None:
-    """Call inside the write's transaction: what listeners mark goes with it, or not."""
+def announce_portfolio_change(
+    *, owner_ids=None, account_ids=(), plan_ids=(), scores_only: bool = False
+) -> None:
+    """Call inside the write's transaction: what listeners mark goes with it, or not.
+    `scores_only`: only figures computed from the rows changed (the health run), not the
+    rows themselves, so listeners that sum rows have nothing to redo."""
     portfolio_changed.send(
         sender=None,
         owner_ids=None if owner_ids is None else [pk for pk in owner_ids if pk],
         account_ids=list(account_ids),
         plan_ids=list(plan_ids),
+        scores_only=scores_only,
     )
 
 

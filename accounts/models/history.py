@@ -33,6 +33,15 @@ TIER_FIELDS = [
     "health",  # the nightly health score, likewise kept run by run in health.HealthScore
 ]
 
+# The account list's kept figures (accounts/figures.py): sums of other rows, rewritten with
+# each write to the account, whose own trails say what changed.
+LIST_FIELDS = [
+    "list_revenue_12m",
+    "list_open_pipeline",
+    "list_last_contact",
+    "list_overdue_commitments",
+]
+
 
 def trackers() -> tuple:
     """Creation, every change of a tracked field, and removal."""
@@ -41,7 +50,7 @@ def trackers() -> tuple:
 
 class AccountEvent(
     pghistory.create_event_model(  # type: ignore[misc]  # pghistory builds the base
-        Account, *trackers(), exclude=[*BOOKKEEPING, *TIER_FIELDS], append_only=True
+        Account, *trackers(), exclude=[*BOOKKEEPING, *TIER_FIELDS, *LIST_FIELDS], append_only=True
     )
 ):
     class Meta:

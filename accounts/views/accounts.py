@@ -42,7 +42,9 @@ class AccountListView(ListView):
             return Account.objects.none()
         accounts = self.filterset.qs
         return (
-            accounts if self.filterset.form.cleaned_data.get("sort") else accounts.order_by("name")
+            accounts
+            if self.filterset.form.cleaned_data.get("sort")
+            else accounts.order_by("name", "pk")
         )
 
     def get_context_data(self, **kwargs):
@@ -88,7 +90,9 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
     filterset = AccountFilter(
         request.GET, queryset=account_list(user=request.user), user=request.user
     )
-    accounts = filterset.qs.order_by("name") if filterset.is_valid() else Account.objects.none()
+    accounts = (
+        filterset.qs.order_by("name", "pk") if filterset.is_valid() else Account.objects.none()
+    )
     places = Currency.objects.get(code=settings.KAMCRM_BASE_CURRENCY).minor_unit
 
     def amount(value) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.figures import figures_refresh
 from accounts.models import AccountType, Commitment, Currency
 from accounts.periods import trailing_window
 from tests.factories import (
@@ -51,6 +52,7 @@ def test_it_sorts_by_revenue_in_the_base_currency(client, kam1):
     large = AccountFactory(name="Large in baht", owner=kam1)
     RevenueLineFactory(account=small, amount=Decimal("1000"))
     RevenueLineFactory(account=large, amount=Decimal("100000"), currency_id="THB")  # 3,000 USD
+    figures_refresh()  # as an import or the nightly run would
     client.force_login(kam1)
 
     response = client.get(reverse("accounts:list"), {"sort": "-revenue"})
@@ -65,6 +67,7 @@ def test_revenue_counts_the_last_twelve_whole_months_only(client, kam1, north_ac
     RevenueLineFactory(account=north_account, date=end - timedelta(days=1), amount=Decimal("20"))
     RevenueLineFactory(account=north_account, date=start - timedelta(days=1), amount=Decimal("400"))
     RevenueLineFactory(account=north_account, date=end, amount=Decimal("8000"))
+    figures_refresh()  # as an import or the nightly run would
     client.force_login(kam1)
 
     account = client.get(reverse("accounts:list")).context["object_list"][0]
@@ -79,6 +82,7 @@ def test_it_flags_overdue_commitments_and_stale_contact(client, kam1, north_acco
         due=timezone.localdate() - timedelta(days=3),
         owner=kam1,
     )
+    figures_refresh()  # as an import or the nightly run would
     client.force_login(kam1)
 
     html = client.get(reverse("accounts:list")).content.decode()
@@ -104,6 +108,7 @@ def test_it_says_what_to_do_when_empty(client, kam1):
 def test_it_exports_the_filtered_list_as_csv(client, kam1, north_account, south_account):
     AccountFactory(name="Bangkok Paper", owner=kam1)
     RevenueLineFactory(account=north_account, amount=Decimal("1234.50"))
+    figures_refresh()  # as an import or the nightly run would
     client.force_login(kam1)
 
     response = client.get(reverse("accounts:export"), {"q": "siam"})
@@ -126,3 +131,28 @@ def test_it_runs_a_bounded_number_of_queries(client, kam1, django_assert_max_num
         response = client.get(reverse("accounts:list"))
 
     assert len(listed(response)) == 25
+
+
+def test_a_write_on_the_account_page_shows_in_the_list_at_once(client, kam1):
+    """The list reads kept figures: logging a visit and adding a deal refresh them in the
+    same request, with no nightly run between."""
+    account = AccountFactory(owner=kam1, name="Siam Cement")
+    client.force_login(kam1)
+    today = timezone.localdate()
+    client.post(
+        reverse("accounts:activity_create", args=[account.pk]),
+        {"kind": "visit", "date": today.isoformat(), "summary": "Walked the plant."},
+    )
+    OpportunityFactory(account=account, amount=Decimal("300"))  # no service: not seen yet
+    listed_before = client.get(reverse("accounts:list")).context["object_list"][0]
+    client.post(
+        reverse("accounts:commitment_create", args=[account.pk]),
+        {"what": "Send the quote", "due": (today - timedelta(days=1)).isoformat(),
+         "owner": kam1.pk},
+    )  # fmt: skip
+    listed = client.get(reverse("accounts:list")).context["object_list"][0]
+
+    assert listed_before.last_activity == today
+    assert listed_before.open_pipeline == 0
+    # The commitment's save refreshed the whole account's figures, the deal's with them.
+    assert (listed.overdue_commitments, listed.open_pipeline) == (1, 300)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.figures import figures_refresh
 from accounts.models import (
     AccountCompetitor,
     Activity,
@@ -80,6 +81,7 @@ def test_it_rolls_up_the_group_in_the_base_currency(client, kam1, director1):
     OpportunityFactory(
         account=paper, amount=Decimal("900"), stage=OpportunityStage.objects.get(name="Closed won")
     )
+    figures_refresh()  # as an import or the nightly run would
     client.force_login(kam1)
 
     response = client.get(reverse("accounts:detail", args=[paper.pk]))
@@ -188,6 +190,7 @@ def test_the_contact_rhythm_depends_on_the_class(
         summary="Call",
         created_by=kam1,
     )
+    figures_refresh()  # as an import or the nightly run would
     client.force_login(kam1)
 
     page = client.get(reverse("accounts:detail", args=[north_account.pk]))
@@ -195,3 +198,26 @@ def test_the_contact_rhythm_depends_on_the_class(
 
     assert page.context["is_stale"] is stale
     assert listing.context["object_list"][0].is_stale is stale
+
+
+def test_a_large_group_folds_its_smaller_units_into_one_row(client, kam1):
+    """Fifteen units: the ten largest are drawn, the current one too however small, and the
+    other four are one row that sums them and links to the list of the group's units."""
+    group = AccountFactory(name="Cement Group", owner=kam1)
+    units = [AccountFactory(name=f"Unit {n:02}", owner=kam1, parent=group) for n in range(15)]
+    for n, unit in enumerate(units):
+        RevenueLineFactory(account=unit, amount=Decimal(100 * (n + 1)))  # Unit 14 largest
+    figures_refresh()
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:detail", args=[units[0].pk]))  # the smallest
+
+    rows = response.context["group_rows"]
+    drawn = [row.account.name for row in rows if not getattr(row, "folded", False)]
+    assert drawn == ["Cement Group", *[f"Unit {n:02}" for n in range(14, 4, -1)], "Unit 00"]
+    folded = rows[-1]
+    assert (folded.count, folded.totals[0]) == (4, Decimal(200 + 300 + 400 + 500))
+    html = response.content.decode()
+    assert f'?parent={group.pk}">and 4 more units</a>' in html
+    listed = client.get(reverse("accounts:list"), {"parent": group.pk}).context["object_list"]
+    assert len(listed) == 15

@@ -1,0 +1,74 @@
+"""Keeps the account list's figures on each account (Account.list_*) current: the accounts
+a write announces are refreshed in the write's transaction; a change to everyone's
+(tiering, imports, rates, the nightly run for the new day) refreshes them all. Either way
+one UPDATE ... FROM grouped sums (never a subquery per account) writes them."""
+
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count, Max, Sum
+from django.dispatch import receiver
+from django.utils import timezone
+
+from kamcrm.signals import portfolio_changed
+
+from .models import Account, Activity, Commitment, Opportunity, RevenueLine
+from .models.money import base_amount
+from .periods import trailing_window
+
+
+def _parts(today: date) -> dict:
+    """Column -> (rows, aggregate, value when an account has no rows), per account. The
+    rules are the models' own (an open deal, an overdue commitment), as the account page
+    reads them."""
+    start, end = trailing_window(today)
+    return {
+        "list_revenue_12m": (
+            RevenueLine.objects.filter(date__gte=start, date__lt=end),
+            Sum(base_amount()),
+            "0",
+        ),
+        "list_open_pipeline": (Opportunity.objects.open(), Sum(base_amount()), "0"),
+        "list_last_contact": (Activity.objects.filter(date__lte=today), Max("date"), "NULL"),
+        "list_overdue_commitments": (Commitment.objects.overdue(today), Count("pk"), "0"),
+    }
+
+
+def figures_refresh(account_ids=None, *, today: date | None = None) -> None:
+    """Recompute the list figures of these accounts (None: every account's)."""
+    today = today or timezone.localdate()
+    quote = connection.ops.quote_name
+    accounts = Account.objects.order_by()
+    if account_ids is not None:
+        account_ids = list(account_ids)
+        accounts = accounts.filter(pk__in=account_ids)
+    sql, params = accounts.values("id").query.sql_with_params()
+    selects, joins = [], []
+    for column, (rows, aggregate, empty) in _parts(today).items():
+        if account_ids is not None:
+            rows = rows.filter(account_id__in=account_ids)
+        grouped = rows.order_by().values("account_id").annotate(value=aggregate)
+        part_sql, part_params = grouped.values("account_id", "value").query.sql_with_params()
+        joins.append(f"LEFT JOIN ({part_sql}) {column} ON {column}.account_id = a.id")
+        params = (*params, *part_params)
+        selects.append(f"COALESCE({column}.value, {empty}) AS {column}")
+    table = quote(Account._meta.db_table)
+    updates = ", ".join(f"{quote(c)} = f.{c}" for c in _parts(today))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {updates} FROM (SELECT a.id, {', '.join(selects)} "
+            f"FROM ({sql}) a {' '.join(joins)}) f WHERE {table}.id = f.id",
+            params,
+        )
+
+
+@receiver(portfolio_changed, dispatch_uid="accounts-list-figures")
+def _portfolio_changed(sender, owner_ids=None, account_ids=(), scores_only=False, **kwargs):
+    """Writes on accounts refresh those; a change to everyone's refreshes all. A change of
+    owners alone (a hand-over) or of scores alone moves no figure."""
+    if scores_only:
+        return
+    if owner_ids is None and not account_ids:
+        figures_refresh()
+    elif account_ids:
+        figures_refresh(account_ids)

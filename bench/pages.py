@@ -1,0 +1,119 @@
+"""Benchmark: the account list, its CSV export and a large group's page against a trivial
+signed-in page, at 100,000 accounts, in one run on one database.
+
+Builds 100,000 accounts and 5,000,000 revenue lines (--quick: 10,000 and 500,000) with
+people, activities, deals, commitments and plans, and one group of 1,000 units; tiers
+them, fills the list's kept figures and scores their health (both timed: what the
+nightly run, and for the figures an import, pays).
+Then, signed in as an admin who sees every account, times in process (server time, no
+network) each page's median and prints its ratio to the trivial page. Goal: each within
+5x; the export's first byte within 1 s and all of it within 5 s. Usage: make bench
+"""
+
+import argparse
+import os
+import time
+
+from dashboard import median_ms
+from portfolio import (
+    DEFAULT_URL,
+    add_group,
+    add_relationships,
+    build,
+    recreate_database,
+    setup_django,
+)
+
+
+def export_seconds(client, path: str) -> tuple[float, float, int]:
+    """(first byte, whole file, rows) of a streamed CSV."""
+    started = time.perf_counter()
+    response = client.get(path)
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    first_byte = time.perf_counter() - started
+    size = first.count(b"\n") + sum(chunk.count(b"\n") for chunk in chunks)
+    return first_byte, time.perf_counter() - started, size - 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10,000 accounts")
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--reuse", action="store_true", help="time the last run's portfolio")
+    args = parser.parse_args()
+    accounts, lines = (10_000, 500_000) if args.quick else (100_000, 5_000_000)
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    os.environ["DJANGO_HTTPS"] = "false"
+
+    if not args.reuse:
+        recreate_database(url)
+    setup_django(url)
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from accounts.figures import figures_refresh
+    from accounts.models import Account
+    from accounts.tiering import tiers_recompute
+    from health.scoring import health_recompute
+    from kamcrm.models import Role, User
+    from plans.models import PlanSettings
+
+    today = timezone.localdate()
+    if not args.reuse:
+        started = time.perf_counter()
+        build(accounts, lines, kams=max(10, accounts // 1000))
+        tiers_recompute(as_of=today)
+        add_relationships(PlanSettings.current().fiscal_year_of(today))
+        add_group(units=1000)
+        print(f"built and tiered {accounts:,} accounts and {lines:,} revenue lines in "
+              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    figures_refresh()
+    refresh = time.perf_counter() - started
+    started = time.perf_counter()
+    health_recompute(as_of=today)
+    health = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE accounts_account")  # as autovacuum would after the night
+    group = Account.objects.filter(parent=None, children__isnull=False).order_by("pk").first()
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
+    client = Client()
+    client.force_login(admin)
+    plain = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    pages = {
+        "account list, by name": "/accounts/",
+        "  by revenue, largest first": "/accounts/?sort=-revenue",
+        "  by open pipeline": "/accounts/?sort=-pipeline",
+        "  by last contact, longest ago first": "/accounts/?sort=contact",
+        "  by health, weakest first": "/accounts/?sort=health",
+        "  by revenue, page 50": "/accounts/?sort=-revenue&page=50",
+        "  class A, by revenue": "/accounts/?nine_box_class=A&sort=-revenue",
+        "  searched": "/accounts/?q=Account%2012345",
+        f"group page, {group.children.count() if group else 0:,} units": (
+            f"/accounts/{group.pk}/" if group else "/notifications/"
+        ),
+    }
+    with override_settings(
+        STORAGES={**plain, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    ):
+        trivial = median_ms(client, "/notifications/", args.runs)
+        timed = {name: median_ms(client, path, args.runs) for name, path in pages.items()}
+        first_byte, whole, rows = export_seconds(client, "/accounts/export.csv")
+    print(f"portfolio: {Account.objects.count():,} accounts, all seen by an admin")
+    print(f"list figures refreshed for every account: {refresh:.2f} s")
+    print(f"health scored for every account: {health:.2f} s")
+    print(f"trivial signed-in page: {trivial:.1f} ms (median of {args.runs})")
+    for name, ms in timed.items():
+        print(f"{name + ':':40} {ms:7.1f} ms  ratio {ms / trivial:5.2f}  (goal <= 5)")
+    print(f"CSV export of {rows:,} accounts: first byte {first_byte:.2f} s (goal <= 1), "
+          f"all {whole:.2f} s (goal <= 5)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
