@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from health.models import HealthBand, HealthWeights
-from kamcrm.forms import style_widgets
-from kamcrm.models import Team, User
+from kamcrm.forms import plain_selects, style_widgets
 from kamcrm.selectors import kams_visible_to, teams_visible_to
 
 from .models import ABC, XYZ, Account, AccountType, NineBoxClass, Status, Strategy
@@ -37,14 +36,11 @@ class AccountFilter(django_filters.FilterSet):
     """The account list's search, filters and sorting; the CSV export uses the same."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), label=_("Owner"), empty_label=_("Any owner")
-    )
-    team = django_filters.ModelChoiceFilter(
-        field_name="owner__team",
-        queryset=Team.objects.none(),
-        label=_("Team"),
-        empty_label=_("Any team"),
+    # Choices set per reader in __init__, read in one query each: a model choice field
+    # reads its rows through a server-side cursor every time it is drawn.
+    owner = django_filters.ChoiceFilter(label=_("Owner"), empty_label=_("Any owner"))
+    team = django_filters.ChoiceFilter(
+        field_name="owner__team", label=_("Team"), empty_label=_("Any team")
     )
     account_type = django_filters.ChoiceFilter(
         choices=AccountType.choices, label=_("Type"), empty_label=_("Any type")
@@ -109,11 +105,11 @@ class AccountFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the people and teams the user may see are offered.
-        self.filters["team"].queryset = teams_visible_to(user)
-        self.filters["owner"].queryset = kams_visible_to(user)
-
+        # Only the people and teams the user may see are offered (and accepted).
+        self.filters["team"].extra["choices"] = [(t.pk, str(t)) for t in teams_visible_to(user)]
+        self.filters["owner"].extra["choices"] = [(k.pk, str(k)) for k in kams_visible_to(user)]
         style_widgets(self.form.fields)
+        plain_selects(self.form.fields)
 
     def by_health(self, queryset, name, value):
         """The band's range of scores, as the admin set the bands."""
