@@ -289,17 +289,11 @@ def classify_in_python(as_of: date, t: Thresholds) -> int:
     return len(figures)
 
 
-# The rules of abc_classes, xyz_class and verdict in one statement. Months are keyed by
-# date_trunc on a timestamp (a date would go through timestamptz and the time zone).
-# The window sum runs over the earning accounts, which the ranking puts first; the share
-# and the CV are divided at 30 and more decimal places so that, as floats, they round as
-# Python's 28 significant digits do. The EXISTS is evaluated only for accounts with no
-# revenue in either window, the only ones it can make prospects.
-CLASSIFY = """
-INSERT INTO accounts_tiersnapshot (account_id, as_of, revenue_12m, revenue_previous_12m,
-    revenue_last_6m, share_before, coefficient_of_variation, potential, abc, xyz,
-    contribution_level, potential_level, nine_box_class, status, strategy)
-WITH monthly AS (
+# Revenue in the base currency per account and month over both windows, then per
+# account. Months are keyed by date_trunc on a timestamp: on a date it would go through
+# timestamptz and the time zone. The benchmark times it alone, as the floor.
+SUMS = """
+monthly AS (
     SELECT r.account_id, date_trunc('month', r.date::timestamp) AS month,
            SUM(r.amount * c.rate_to_base) AS total
     FROM accounts_revenueline r JOIN accounts_currency c ON c.code = r.currency_id
@@ -312,15 +306,26 @@ WITH monthly AS (
            SUM(total) FILTER (WHERE month >= %(recent_start)s) AS recent,
            SUM(total * total) FILTER (WHERE month >= %(start)s) AS squares
     FROM monthly GROUP BY account_id
-), figures AS (
+)"""
+
+# The rules of abc_classes, xyz_class and verdict in one statement. The window sum runs
+# over the earning accounts, which the ranking puts first; the share and the CV are
+# divided at 30 and more decimal places so that, as floats, they round as Python's 28
+# significant digits do. The EXISTS is evaluated only for accounts with no revenue in
+# either window, the only ones it can make prospects.
+CLASSIFY = f"""
+INSERT INTO accounts_tiersnapshot (account_id, as_of, revenue_12m, revenue_previous_12m,
+    revenue_last_6m, share_before, coefficient_of_variation, potential, abc, xyz,
+    contribution_level, potential_level, nine_box_class, status, strategy)
+WITH {SUMS}, figures AS (
     SELECT a.id, a.external_id, COALESCE(s.revenue, 0) AS revenue,
            COALESCE(s.previous, 0) AS previous, COALESCE(s.recent, 0) AS recent,
            GREATEST(COALESCE(a.potential * c.rate_to_base, 0), s.revenue, 0) AS potential,
-           12 * COALESCE(s.squares, 0) - COALESCE(s.revenue, 0) ^ 2 AS spread
+           COALESCE(s.squares, 0) AS squares
     FROM accounts_account a JOIN accounts_currency c ON c.code = a.currency_id
     LEFT JOIN sums s ON s.account_id = a.id
 ), ranked AS (
-    SELECT f.*,
+    SELECT f.*, revenue * revenue AS square, 12 * squares - revenue * revenue AS spread,
            SUM(revenue) FILTER (WHERE revenue > 0) OVER (
                ORDER BY revenue DESC, external_id COLLATE "C", id ROWS UNBOUNDED PRECEDING
            ) - revenue AS above,
@@ -353,13 +358,13 @@ WITH monthly AS (
 SELECT id, %(as_of)s, revenue, previous, recent,
        CASE WHEN revenue > 0 THEN (round(above, 30) / total)::float8 END,
        CASE WHEN revenue > 0
-            THEN sqrt(round(GREATEST(spread, 0), 34) / revenue ^ 2)::float8 END,
+            THEN sqrt(round(GREATEST(spread, 0), 34) / square)::float8 END,
        potential,
        CASE WHEN revenue <= 0 OR above >= %(abc_b_share)s * total THEN 'C'
             WHEN above >= %(abc_a_share)s * total THEN 'B' ELSE 'A'
        END,
-       CASE WHEN revenue <= 0 OR spread > %(y_squared)s * revenue ^ 2 THEN 'Z'
-            WHEN spread > %(x_squared)s * revenue ^ 2 THEN 'Y' ELSE 'X'
+       CASE WHEN revenue <= 0 OR spread > %(y_squared)s * square THEN 'Z'
+            WHEN spread > %(x_squared)s * square THEN 'Y' ELSE 'X'
        END,
        contribution, potential_level, nine_box, status,
        CASE WHEN status = 'prospect' THEN 'acquire'
@@ -373,14 +378,14 @@ FROM classed
 """
 
 
-def classify_in_sql(as_of: date, t: Thresholds) -> int:
-    """CLASSIFY, on PostgreSQL; returns how many accounts were stored."""
+def sql_params(as_of: date, t: Thresholds) -> dict[str, date | Decimal]:
+    """SUMS' and CLASSIFY's parameters: the windows, and the thresholds as exact decimals."""
     start, end = trailing_window(as_of)
 
     def exact(value: float) -> Decimal:
         return Decimal(str(value))
 
-    params: dict[str, date | Decimal] = {
+    return {
         "as_of": as_of,
         "start": start,
         "end": end,
@@ -397,10 +402,14 @@ def classify_in_sql(as_of: date, t: Thresholds) -> int:
         "potential_medium": t.potential_medium,
         "kept_share": 1 - exact(t.at_risk_drop),
     }
+
+
+def classify_in_sql(as_of: date, t: Thresholds) -> int:
+    """CLASSIFY, on PostgreSQL; returns how many accounts were stored."""
     with connection.cursor() as cursor:
         # The month-by-account hash of 100,000 accounts fits in memory instead of spilling.
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(CLASSIFY, params)
+        cursor.execute(CLASSIFY, sql_params(as_of, t))
         return cursor.rowcount
 
 
