@@ -9,14 +9,15 @@ run, each the median of --repeat:
 - the floor with the writes: the same sums stored as one snapshot per account (replacing
   the as-of date's) and copied onto the accounts, with no classification, rolled back;
 - `recompute_tiers` itself;
-- DuckDB (pip install -e .[bench] or duckdb alone) classifying the same lines by the
-  same rules from a CSV export, in floats, its export and load timed apart.
+- DuckDB (pyproject's `bench` extra: .venv/bin/pip install duckdb) classifying the same
+  lines by the same rules from a CSV export, in floats, its export and load timed apart.
 
 Prints each figure, its ratio to the floor and the process's peak memory (taken before
 DuckDB, which holds the lines in the same process). Usage: make bench [BENCH_ARGS=--quick]
 """
 
 import argparse
+import importlib.util
 import os
 import resource
 import statistics
@@ -113,16 +114,16 @@ def vacuum() -> None:
 
 
 def floor(*, writes: bool) -> None:
-    """Tiering's sums on the server, under the run's work_mem; with `writes`, stored as the
+    """Tiering's sums on the server, under the run's settings; with `writes`, stored as the
     snapshot rows and accounts a run writes (the as-of date's replaced), then undone."""
     from django.db import connection, transaction
 
     from accounts.models import Thresholds
-    from accounts.tiering import SUMS, sql_params, store_current
+    from accounts.tiering import SUMS, sql_params, store_current, tune
 
     params = sql_params(AS_OF, Thresholds.current())
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+        tune(cursor)
         if not writes:
             # Each sum counted: a bare count(*) would let the planner skip computing them.
             cursor.execute(
@@ -247,6 +248,9 @@ def main() -> None:
     show("recompute_tiers", median["recompute"], "(goal <= 1.3x floor+writes)")
     print(f"{'peak memory of this process':<44} {peak_mb:6.0f} MB (goal: flat, < 300 MB)")
     if args.no_duckdb:
+        return
+    if importlib.util.find_spec("duckdb") is None:
+        print("DuckDB left out: not installed (.venv/bin/pip install duckdb)")
         return
     with tempfile.TemporaryDirectory() as folder:
         export, load, runs = duckdb_classify(Path(folder), args.repeat)
