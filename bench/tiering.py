@@ -19,6 +19,7 @@ DuckDB, which holds the lines in the same process). Usage: make bench [BENCH_ARG
 import argparse
 import importlib.util
 import os
+import re
 import resource
 import statistics
 import tempfile
@@ -37,13 +38,13 @@ DUCKDB_CLASSIFY = """
 CREATE OR REPLACE TABLE snapshots AS
 WITH monthly AS (
     SELECT account_id, date_trunc('month', date) AS month, SUM(amount) AS total
-    FROM lines WHERE date >= $previous_start AND date < $end GROUP BY ALL
+    FROM lines WHERE date >= $previous_start AND date < $m12 GROUP BY ALL
 ), sums AS (
     SELECT account_id,
-           SUM(total) FILTER (WHERE month >= $start) AS revenue,
-           SUM(total) FILTER (WHERE month < $start) AS previous,
+           SUM(total) FILTER (WHERE month >= $m0) AS revenue,
+           SUM(total) FILTER (WHERE month < $m0) AS previous,
            SUM(total) FILTER (WHERE month >= $recent_start) AS recent,
-           SUM(total * total) FILTER (WHERE month >= $start) AS squares
+           SUM(total * total) FILTER (WHERE month >= $m0) AS squares
     FROM monthly GROUP BY ALL
 ), earlier AS (
     SELECT DISTINCT account_id FROM lines WHERE date < $previous_start AND raw > 0
@@ -195,7 +196,7 @@ def duckdb_classify(folder: Path, repeat: int) -> tuple[float, float, list[float
     params = {
         name: value if isinstance(value, date) else float(value)
         for name, value in sql_params(AS_OF, Thresholds.current()).items()
-        if name != "as_of"
+        if re.search(rf"\${name}\b", DUCKDB_CLASSIFY)  # DuckDB refuses unused ones
     }
     runs = [timed(lambda: db.execute(DUCKDB_CLASSIFY, params)) for _ in range(repeat)]
     return export, load, runs
@@ -219,11 +220,16 @@ def main() -> None:
     if not args.reuse:
         recreate_database(url)
     setup_django(url)
+    from django.db import connection
+
     if not args.reuse:
         started = time.perf_counter()
         build(accounts, lines)
         print(f"built {accounts:,} accounts and {lines:,} revenue lines in "
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+        # Hint bits set and the visibility map written now, not during the first timing.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     recompute()  # the accounts carry a run's values from here on, as every night
     times: dict[str, list[float]] = {"floor": [], "writes": [], "recompute": []}
     for _ in range(args.repeat):
