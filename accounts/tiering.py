@@ -297,10 +297,11 @@ def _each_month(template: str, joiner: str = ",\n           ") -> str:
 # previous window's and the last months' sums. Grouped by account (and currency, whose
 # rate multiplies the sums) with a column per month, not by account and month: 2.4 million
 # groups at 100,000 accounts take three times as long even in memory. Summed in whole
-# cents (bigint, exact for two decimals), whose sums take a seventh of numeric's memory:
-# 100,000 accounts fit in work_mem instead of spilling. Materialized, so the twelve-term
-# sums are added once, not again wherever the classification inlines `revenue`. The
-# benchmark times this alone, as the floor.
+# cents (bigint, exact for two decimals), whose sums take less than half numeric's
+# memory (150 MB at 100,000 accounts, within tune's work_mem, where numeric's 350 MB
+# spilled to disk). Materialized, so the twelve-term sums are added once, not again
+# wherever the classification inlines `revenue`. The benchmark times this alone, as the
+# floor.
 SUMS = f"""
 billed AS (
     SELECT account_id, currency_id,
@@ -430,10 +431,10 @@ def classify_in_sql(as_of: date, t: Thresholds) -> int:
 
 
 def tune(cursor) -> None:
-    """The transaction's settings for SUMS: room for its sums of 100,000 accounts in
-    memory, and no JIT, whose compiling of the many expressions took a second at that
-    size, longer than it saved."""
-    cursor.execute("SET LOCAL work_mem = '64MB'")
+    """The transaction's settings for SUMS: room for the sums of 100,000 accounts and more
+    in memory (a hash may take twice work_mem), and no JIT, whose compiling of the many
+    expressions took a second at that size, longer than it saved."""
+    cursor.execute("SET LOCAL work_mem = '128MB'")
     cursor.execute("SET LOCAL jit = off")
 
 
