@@ -1,8 +1,8 @@
 """Stored tier runs: how long they are kept, and what is read from them (an account's
-history, a run's movements). Every run stores one row per account, so a nightly run over
-100,000 accounts adds 36 million rows a year. Recent runs are kept day by day; before
-that only each month's last run, which is what the history strip and the dashboard's
-"since last month" read."""
+history, a run's movements and the digest of them each owner gets). Every run stores one
+row per account, so a nightly run over 100,000 accounts adds 36 million rows a year.
+Recent runs are kept day by day; before that only each month's last run, which is what
+the history strip and the dashboard's "since last month" read."""
 
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -10,9 +10,15 @@ from typing import Any
 
 from django.db.models import Count, F, Max, Min, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
+
+from kamcrm.models import Notification
 
 from .models import Account, TierSnapshot
 from .periods import add_months
+
+# The kinds of move a digest names; the movements page lists them all.
+DIGEST_MOVES = 3
 
 
 def prune_snapshots(
@@ -92,3 +98,47 @@ def movements(*, user, as_of: date):
         "old_class", "nine_box_class", "old_status", "status", "account__name"
     )
     return before, ordered, kinds
+
+
+def notify_owners(as_of: date) -> int:
+    """One digest per owner whose accounts changed class or status since the last run
+    stored: how many moved, grouped by change (the bell links to the run's movements);
+    returns how many accounts moved."""
+    moves = (
+        Account.objects.filter(tier_snapshots__as_of=as_of)
+        .exclude(nine_box_class="")
+        .annotate(
+            new_class=F("tier_snapshots__nine_box_class"),
+            new_status=F("tier_snapshots__status"),
+        )
+        .exclude(nine_box_class=F("new_class"), status=F("new_status"))
+        .values("owner_id", "nine_box_class", "new_class", "status", "new_status")
+        .annotate(count=Count("pk"))
+        .order_by("owner_id", "-count", "nine_box_class", "new_class", "status", "new_status")
+    )
+    digests: dict[int, list[dict]] = {}
+    for row in moves:
+        digests.setdefault(row["owner_id"], []).append(
+            {
+                "old_class": row["nine_box_class"],
+                "new_class": row["new_class"],
+                "old_status": row["status"],
+                "new_status": row["new_status"],
+                "count": row["count"],
+            }
+        )
+    url = f"{reverse('accounts:movements')}?as_of={as_of.isoformat()}"
+    Notification.objects.bulk_create(
+        Notification(
+            user_id=owner,
+            kind="tier_digest",
+            url=url,
+            data={
+                "as_of": as_of.isoformat(),
+                "count": sum(move["count"] for move in groups),
+                "moves": groups[:DIGEST_MOVES],
+            },
+        )
+        for owner, groups in digests.items()
+    )
+    return sum(move["count"] for groups in digests.values() for move in groups)
