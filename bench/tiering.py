@@ -32,7 +32,7 @@ from portfolio import DEFAULT_URL, build, recreate_database, setup_django
 
 AS_OF = date(2026, 11, 23)
 
-# The rules of accounts.tiering.CLASSIFY in DuckDB's dialect, in floats: a columnar
+# The rules of accounts.tiering_sql.CLASSIFY in DuckDB's dialect, in floats: a columnar
 # engine's time for the same work, not a second source of truth.
 DUCKDB_CLASSIFY = """
 CREATE OR REPLACE TABLE snapshots AS
@@ -120,7 +120,8 @@ def floor(*, writes: bool) -> None:
     from django.db import connection, transaction
 
     from accounts.models import Thresholds
-    from accounts.tiering import SUMS, sql_params, store_current, tune
+    from accounts.tiering import store_current
+    from accounts.tiering_sql import SUMS, sql_params, tune
 
     params = sql_params(AS_OF, Thresholds.current())
     with transaction.atomic(), connection.cursor() as cursor:
@@ -163,7 +164,7 @@ def duckdb_classify(folder: Path, repeat: int) -> tuple[float, float, list[float
     from django.db import connection
 
     from accounts.models import Thresholds
-    from accounts.tiering import sql_params
+    from accounts.tiering_sql import sql_params
 
     exports = {
         "lines": """SELECT r.account_id, r.date, r.amount AS raw,

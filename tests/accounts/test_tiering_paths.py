@@ -9,7 +9,8 @@ import pytest
 
 from accounts.models import Currency, RevenueLine, Thresholds, TierSnapshot
 from accounts.periods import add_months
-from accounts.tiering import classify_in_python, classify_in_sql
+from accounts.tiering import classify_in_python
+from accounts.tiering_sql import classify_in_sql
 from tests.factories import AccountFactory
 from tests.needs import needs_postgresql
 
