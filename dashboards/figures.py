@@ -27,8 +27,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 
 from accounts.models import (
     DECISION_ROLES,
@@ -71,6 +72,8 @@ from .schema import (
     PlanToActOn,
 )
 
+# The key naming a list row's owner when several KAMs' figures are computed at once.
+OWNER_KEY = "list_owner"
 # Rows a list keeps per KAM: the page shows ten, and the top ten of a team are among the
 # top tens of its KAMs. The CSV export asks for every row instead.
 LIST_LENGTH = 10
@@ -200,9 +203,20 @@ class _Portfolio:
             },
         }
 
-    def cut(self, rows) -> list[Any]:
-        """The first rows of a .values() query (dicts shaped as the caller's schema type)."""
-        return list(rows if self.limit is None else rows[: self.limit])
+    def cut(self, rows, owner: str = "owner_id") -> list[Any]:
+        """The first rows of a .values() query (dicts shaped as the caller's schema type):
+        with several owners, each owner's first, ranked in the same query, and each row
+        names its owner under OWNER_KEY so store.split can hand it back (`owner`: the
+        owner's path from the rows' model)."""
+        if self.limit is None:
+            return list(rows)
+        if self.owners is None or len(self.owners) < 2:
+            return list(rows[: self.limit])
+        ranked = rows.annotate(
+            **{OWNER_KEY: F(owner)},
+            rank=Window(RowNumber(), partition_by=F(owner), order_by=list(rows.query.order_by)),
+        ).filter(rank__lte=self.limit)
+        return [{k: v for k, v in row.items() if k != "rank"} for row in ranked]
 
     def tiered(self):
         """The accounts with their latest tier, which tiering copies onto each account so
@@ -328,7 +342,8 @@ class _Portfolio:
                 old_status=F("status"), new_class=F("account__nine_box_class"),
                 new_status=F("account__status"),
             )
-            .order_by("account__name")
+            .order_by("account__name"),
+            owner="account__owner_id",
         )  # fmt: skip
 
     def key_accounts(self):
@@ -372,7 +387,8 @@ class _Portfolio:
                 Q(status=PlanStatus.SUBMITTED) | Q(status=PlanStatus.APPROVED, reviews_done__lt=due)
             )
             .values("status", "reviews_done", plan_id=F("pk"), name=F("account__name"))
-            .order_by("account__name")
+            .order_by("account__name"),
+            owner="account__owner_id",
         )
 
     def no_decision_supporter(self) -> list[KeyAccount]:
@@ -402,7 +418,8 @@ class _Portfolio:
                 / 3,
             )
             .filter(closeness__lt=F("target"))
-            .order_by("account__name")
+            .order_by("account__name"),
+            owner="account__owner_id",
         )
 
     def not_contacted(self) -> list[KeyAccount]:
@@ -434,7 +451,8 @@ class _Portfolio:
                 account__in=self.accounts, done_on__isnull=True, due__lte=horizon
             )
             .values("what", "due", "account_id", name=F("account__name"))
-            .order_by("due", "account__name")
+            .order_by("due", "account__name"),
+            owner="account__owner_id",
         )
 
     def scored(self):

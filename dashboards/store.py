@@ -13,7 +13,7 @@ from accounts.models import Account
 from kamcrm.models import Role, User
 from plans.models import PlanSettings
 
-from .figures import LIST_LENGTH, LIST_ORDER, compute
+from .figures import LIST_LENGTH, LIST_ORDER, OWNER_KEY, compute
 from .models import PortfolioFigures
 from .schema import Figures, loose
 
@@ -28,22 +28,20 @@ def fresh_rows(kams, *, fiscal_year: int, today: date, settings: PlanSettings) -
 
 
 def _freshened(kams, fiscal_year: int, today: date, settings: PlanSettings):
-    """(row, whether it was recomputed) for each KAM, missing and stale rows recomputed."""
+    """(row, whether it was recomputed) for each KAM, missing and stale rows recomputed
+    together."""
     stored = {
         row.owner_id: row
         for row in PortfolioFigures.objects.filter(owner__in=kams, fiscal_year=fiscal_year).defer(
             "figures"
         )
     }
+    stale = [kam for kam in kams if kam.pk not in stored or not stored[kam.pk].is_fresh(today)]
+    renewed = refresh_many(
+        stale, fiscal_year=fiscal_year, today=today, settings=settings, rows=stored
+    )
     for kam in kams:
-        row = stored.get(kam.pk)
-        if row is None or not row.is_fresh(today):
-            yield (
-                refresh(kam, fiscal_year=fiscal_year, today=today, settings=settings, row=row),
-                True,
-            )
-        else:
-            yield row, False
+        yield (renewed[kam.pk], True) if kam.pk in renewed else (stored[kam.pk], False)
 
 
 def merged(rows: list) -> Figures:
@@ -74,25 +72,71 @@ def figures_for(kams: list, *, fiscal_year: int, today: date, settings: PlanSett
 
 
 def refresh(kam, *, fiscal_year: int, today: date, settings=None, row=None) -> PortfolioFigures:
-    """Recompute one KAM's figures. The version is read before computing, so a write that
-    lands meanwhile leaves the row stale rather than hidden."""
-    if row is None or row.pk is None:
-        row, _ = PortfolioFigures.objects.get_or_create(owner=kam, fiscal_year=fiscal_year)
-    row.figures = compute(
-        Account.objects.filter(owner=kam),
-        owners=[kam.pk],
+    """Recompute one KAM's figures."""
+    rows = {kam.pk: row} if row is not None else {}
+    return refresh_many([kam], fiscal_year=fiscal_year, today=today, settings=settings, rows=rows)[
+        kam.pk
+    ]
+
+
+def refresh_many(
+    kams, *, fiscal_year: int, today: date, settings=None, rows=None
+) -> dict[int, PortfolioFigures]:
+    """Recompute these KAMs' figures in one pass (each query covers them all; lists keep
+    each KAM's first rows) and store each KAM's row. Versions are read before computing,
+    so a write that lands meanwhile leaves its row stale rather than hidden. `rows`: the
+    KAMs' stored rows at hand, by owner id."""
+    if not kams:
+        return {}
+    rows = dict(rows or {})
+    for kam in kams:
+        if rows.get(kam.pk) is None or rows[kam.pk].pk is None:
+            rows[kam.pk], _ = PortfolioFigures.objects.get_or_create(
+                owner=kam, fiscal_year=fiscal_year
+            )
+    versions = {kam.pk: rows[kam.pk].version for kam in kams}
+    owners = [kam.pk for kam in kams]
+    figures = compute(
+        Account.objects.filter(owner__in=owners),
+        owners=owners,
         fiscal_year=fiscal_year,
         today=today,
         settings=settings or PlanSettings.current(),
     )
-    row.computed_version, row.computed_on, row.computed_at = row.version, today, timezone.now()
-    PortfolioFigures.objects.filter(pk=row.pk).update(
-        figures=row.figures,
-        computed_version=row.computed_version,
-        computed_on=today,
-        computed_at=row.computed_at,
+    now = timezone.now()
+    renewed = {}
+    for kam in kams:
+        row = rows[kam.pk]
+        row.figures = figures if len(kams) == 1 else split(figures, kam.pk)
+        row.computed_version, row.computed_on, row.computed_at = versions[kam.pk], today, now
+        PortfolioFigures.objects.filter(pk=row.pk).update(
+            figures=row.figures,
+            computed_version=row.computed_version,
+            computed_on=today,
+            computed_at=now,
+        )
+        renewed[kam.pk] = row
+    return renewed
+
+
+def split(figures: Figures, owner: int) -> Figures:
+    """One KAM's part of several KAMs' figures (compute with several owners)."""
+    part = loose(figures)
+    return cast(
+        Figures,
+        {
+            "groups": [g for g in part["groups"] if g["owner_id"] == owner],
+            **{key: {k: v for k, v in part[key].items() if k == owner} for key in BY_OWNER},
+            "lists": {
+                name: [
+                    {k: v for k, v in row.items() if k != OWNER_KEY}
+                    for row in rows
+                    if row[OWNER_KEY] == owner
+                ]
+                for name, rows in part["lists"].items()
+            },
+        },
     )
-    return row
 
 
 def mark_stale(owner_ids=None, *, account_ids=(), plan_ids=()) -> int:
@@ -152,6 +196,11 @@ def refresh_stale(today: date, *, changed_only: bool = False) -> int:
         .select_related("owner")
         .defer("figures")
     )
-    for row in stale:
-        refresh(row.owner, fiscal_year=year, today=today, settings=settings, row=row)
+    refresh_many(
+        [row.owner for row in stale],
+        fiscal_year=year,
+        today=today,
+        settings=settings,
+        rows={row.owner_id: row for row in stale},
+    )
     return len(stale)
