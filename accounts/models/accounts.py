@@ -105,8 +105,14 @@ class Account(Versioned):
         _("account type"), max_length=20, choices=AccountType, blank=True
     )
     is_strategic = models.BooleanField(_("strategic"), default=False)
+    # Not indexed: a handful of currencies, never searched by; every index on this table
+    # is rewritten with each row the nightly runs update (migration 0023).
     currency = models.ForeignKey(
-        Currency, on_delete=models.PROTECT, related_name="+", verbose_name=_("currency")
+        Currency,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("currency"),
+        db_index=False,
     )
     potential = MoneyField(
         _("potential per year"),
@@ -162,7 +168,6 @@ class Account(Versioned):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         indexes = [
-            models.Index(fields=["parent"], name="account_parent_idx"),
             # The list's sorts, each read from an index a page at a time, both ways (two
             # more, whose NULLS order SQLite cannot index, are PostgreSQL's alone: 0022).
             models.Index(fields=["name"], name="account_name_idx"),
