@@ -99,27 +99,43 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
         return "" if value is None else f"{value:.{places}f}"
 
     writer = csv_export.writer(_Echo())
+    columns = accounts.values_list(
+        "external_id", "name", "parent__name", "owner__username", "owner__team__name",
+        "account_type", "country", "revenue_12m", "potential_base", "open_pipeline",
+        "last_activity", "overdue_commitments", "health",
+    )  # fmt: skip
 
     def rows():
-        yield writer.writerow(CSV_HEADER)
-        for a in accounts.iterator(chunk_size=1000):
-            yield writer.writerow(
-                [
-                    a.external_id,
-                    a.name,
-                    a.parent.name if a.parent else "",
-                    a.owner.username,
-                    a.owner.team.name if a.owner.team else "",
-                    a.account_type,
-                    a.country,
-                    amount(a.revenue_12m),
-                    amount(a.potential_base),
-                    amount(a.open_pipeline),
-                    a.last_activity or "",
-                    a.overdue_commitments,
-                    "" if a.health is None else a.health,
-                ]
+        # Plain tuples, not accounts, and a thousand lines a write: 100,000 model objects
+        # and as many writes took longer than the query.
+        lines = [writer.writerow(CSV_HEADER)]
+        for (
+            external_id, name, parent, owner, team, kind, country,
+            revenue, potential, pipeline, contact, overdue, health,
+        ) in columns.iterator(chunk_size=2000):  # fmt: skip
+            lines.append(
+                writer.writerow(
+                    [
+                        external_id,
+                        name,
+                        parent or "",
+                        owner,
+                        team or "",
+                        kind,
+                        country,
+                        amount(revenue),
+                        amount(potential),
+                        amount(pipeline),
+                        contact or "",
+                        overdue,
+                        "" if health is None else health,
+                    ]
+                )
             )
+            if len(lines) >= 1000:
+                yield "".join(lines)
+                lines = []
+        yield "".join(lines)
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="accounts.csv"'
