@@ -13,9 +13,7 @@ from typing import Any, cast
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
-    DateField,
     Exists,
     F,
     FloatField,
@@ -25,15 +23,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
 
 from accounts.models import (
     DECISION_ROLES,
-    Activity,
     Attitude,
     Commitment,
     Opportunity,
@@ -423,23 +418,16 @@ class _Portfolio:
         )
 
     def not_contacted(self) -> list[KeyAccount]:
-        """Key accounts with no activity within their class's contact rhythm."""
+        """Key accounts with no activity within their class's contact rhythm (the last
+        contact as kept on each account, accounts/figures.py: no activity is read)."""
         thresholds = Thresholds.current()
-        cutoff = Case(
-            *[
-                When(
-                    nine_box_class=cls,
-                    then=Value(self.today - timedelta(days=thresholds.rhythm_for(cls))),
-                )
-                for cls in "ABC"
-            ],
-            output_field=DateField(),
-        )
-        recent = Activity.objects.filter(account=OuterRef("pk"), date__gte=OuterRef("cutoff"))
+        stale = Q(list_last_contact=None)
+        for cls in "ABC":
+            cutoff = self.today - timedelta(days=thresholds.rhythm_for(cls))
+            stale |= Q(nine_box_class=cls, list_last_contact__lt=cutoff)
         return self.cut(
             self.key_accounts()
-            .annotate(cutoff=cutoff)
-            .exclude(Exists(recent))
+            .filter(stale)
             .values("name", "nine_box_class", account_id=F("pk"), owner_name=F("owner__username"))
         )
 
