@@ -118,7 +118,7 @@ class FileFormat:
                 _("%(value)s is not a number written like %(example)s")
                 % {"value": shown(text), "example": example}
             )
-        digits = re.sub(f"[{re.escape(_SPACES)}{re.escape(_GROUP[self.decimal])}]", "", text)
+        digits = _MARKS[self.decimal].sub("", text) if match.group(2) else text
         try:
             return Decimal(digits.replace(",", "."))
         except InvalidOperation:  # pragma: no cover - the pattern admits only digits
@@ -126,6 +126,9 @@ class FileFormat:
 
     def date(self, text: str) -> date:
         try:
+            if self.date_format == "YYYY-MM-DD" and len(text) == 10 and text[4] == text[7] == "-":
+                # The common case, parsed in C: strptime took a fifth of a large import.
+                return date.fromisoformat(text)
             return date(*time.strptime(text, DATE_FORMATS[self.date_format])[:3])
         except ValueError:
             raise ValueError(
@@ -141,6 +144,11 @@ _NUMBER = {
         rf"[+-]?(\d+|\d{{1,3}}([{re.escape(group + _SPACES)}])\d{{3}}(\2\d{{3}})*)"
         rf"({re.escape(decimal)}\d+)?"
     )
+    for decimal, group in _GROUP.items()
+}
+# The grouping marks a number may hold, removed before it is read.
+_MARKS = {
+    decimal: re.compile(f"[{re.escape(_SPACES)}{re.escape(group)}]")
     for decimal, group in _GROUP.items()
 }
 

@@ -26,6 +26,8 @@ REVENUE_COLUMNS = Columns(
     dates=["date"],
 )
 CHUNK = 5000
+REF_LENGTH = RevenueLine._meta.get_field("external_ref").max_length or 0
+AMOUNT = RevenueLine._meta.get_field("amount")
 Progress = Callable[[str], None]
 STAGE = "import_revenue_stage"
 STAGED = ["line", "account_id", "external_ref", "date", "amount", "currency_id", "product_id"]
@@ -100,7 +102,10 @@ class _LineReader:
             )
         ref = row.get("external_ref", "")
         try:
-            ref = field_value(RevenueLine, "external_ref", ref) if ref else ""
+            # Checked by the field's own rules only when they could refuse it (its length):
+            # asking the field for every line of a large file cost more than reading it.
+            if len(ref) > REF_LENGTH:
+                ref = field_value(RevenueLine, "external_ref", ref)
         except BadValue as error:
             bad("external_ref", str(error))
         if len(report.errors) > errors or currency is None:
@@ -222,10 +227,30 @@ def _upsert() -> tuple[int, int, int]:
 
 def _amount(value, currency: Currency):
     """The amount within the column's digits and the currency's minor unit."""
-    value = field_value(RevenueLine, "amount", value)
+    if not _fits_amount(value):
+        value = field_value(RevenueLine, "amount", value)  # refused, in Django's words
     if value != value.quantize(type(value)(1).scaleb(-currency.minor_unit)):
         raise BadValue(
             _("%(code)s amounts have at most %(places)d decimal places")
             % {"code": currency.code, "places": currency.minor_unit}
         )
     return value
+
+
+def _fits_amount(value) -> bool:
+    """Whether the amount column takes `value`: Django's DecimalValidator's count of digits,
+    done here for every line (asking the field cost more than reading the file)."""
+    _sign, digit_tuple, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # NaN, infinity
+        return False
+    if exponent >= 0:
+        digits = len(digit_tuple) + (exponent if digit_tuple != (0,) else 0)
+        decimals = 0
+    else:
+        decimals = -exponent
+        digits = max(len(digit_tuple), decimals)
+    return (
+        digits <= AMOUNT.max_digits
+        and decimals <= AMOUNT.decimal_places
+        and digits - decimals <= AMOUNT.max_digits - AMOUNT.decimal_places
+    )

@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -407,3 +408,23 @@ def test_a_director_sees_the_missing_product_lines_but_cannot_add_them(
     job = refused.context["job"]
     response = client.post(reverse("accounts:import_add_product_lines", args=[job.pk]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["0", "0.00", "1E+15", "1E+16", "123.456", "0.001", "9999999999999999.99",
+     "99999999999999999.9", "-5", "1.5E-3", "0E+5", "12345678901234567", "1234567890123456"],
+)  # fmt: skip
+def test_the_revenue_import_takes_the_amounts_the_column_takes(amount):
+    """The import counts an amount's digits itself (asking the field for every line was
+    slow): it must accept exactly what the field's own validator accepts."""
+    from django.core.validators import DecimalValidator
+
+    from accounts.imports.revenue import AMOUNT, _fits_amount
+
+    try:
+        DecimalValidator(AMOUNT.max_digits, AMOUNT.decimal_places)(Decimal(amount))
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert _fits_amount(Decimal(amount)) is accepted
