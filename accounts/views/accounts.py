@@ -101,8 +101,8 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv_export.writer(_Echo())
     columns = accounts.values_list(
         "external_id", "name", "parent__name", "owner__username", "owner__team__name",
-        "account_type", "country", "revenue_12m", "potential_base", "open_pipeline",
-        "last_activity", "overdue_commitments", "health",
+        "account_type", "country", "list_revenue_12m", "potential", "currency__rate_to_base",
+        "list_open_pipeline", "list_last_contact", "list_overdue_commitments", "health",
     )  # fmt: skip
 
     def rows():
@@ -111,7 +111,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
         lines = [writer.writerow(CSV_HEADER)]
         for (
             external_id, name, parent, owner, team, kind, country,
-            revenue, potential, pipeline, contact, overdue, health,
+            revenue, potential, rate, pipeline, contact, overdue, health,
         ) in columns.iterator(chunk_size=2000):  # fmt: skip
             lines.append(
                 writer.writerow(
@@ -124,7 +124,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
                         kind,
                         country,
                         amount(revenue),
-                        amount(potential),
+                        amount(None if potential is None or rate is None else potential * rate),
                         amount(pipeline),
                         contact or "",
                         overdue,
