@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.figures import figures_refresh
-from accounts.models import AccountType, Commitment, Currency
+from accounts.models import Account, AccountType, Commitment, Currency
 from accounts.periods import trailing_window
 from tests.factories import (
     AccountFactory,
@@ -117,6 +117,16 @@ def test_it_exports_the_filtered_list_as_csv(client, kam1, north_account, south_
     assert [row["name"] for row in rows] == ["Siam Cement"]
     assert rows[0]["revenue_12m"] == "1234.50"
     assert rows[0]["owner"] == "kam1"
+
+
+def test_the_export_gives_potential_in_the_base_currency(client, kam1, rated_accounts):
+    Account.objects.filter(external_id="SCG").update(potential=Decimal("1000"))  # THB
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:export"), {"q": "SCG"})
+
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(row["name"], row["potential"]) for row in rows] == [("SCG", "30.00")]
 
 
 def test_it_runs_a_bounded_number_of_queries(client, kam1, django_assert_max_num_queries):
