@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, contact, deals, history, imports, people, tiers
+from .views import accounts, contact, deals, history, imports, people, search, tiers
 
 app_name = "accounts"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", accounts.AccountListView.as_view(), name="list"),
     path("export.csv", accounts.account_export, name="export"),
     path("movements/", tiers.tier_movements, name="movements"),
+    path("search/", search.search, name="search"),
     path("new/", accounts.AccountCreateView.as_view(), name="create"),
     path("import/", imports.import_upload, name="import"),
     path("import/<int:pk>/", imports.import_job, name="import_job"),

@@ -86,6 +86,7 @@ ROUTE_RULES = {
     "accounts:list": ("anyone", {}),
     "accounts:export": ("anyone", {}),
     "accounts:movements": ("anyone", {}),
+    "accounts:search": ("anyone", {}),
     "accounts:create": ("anyone", {}),
     "plans:list": ("anyone", {}),
     "user_list": ("manage_users", {}),
