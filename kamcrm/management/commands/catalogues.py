@@ -2,6 +2,7 @@
 code and templates, or, with --check, fail naming every catalogue that is stale or has
 an entry untranslated or fuzzy (the test suite runs the check). Needs GNU gettext."""
 
+import fcntl
 import shutil
 import tempfile
 from pathlib import Path
@@ -42,7 +43,12 @@ class Command(BaseCommand):
             )
             return
         problems = []
-        with tempfile.TemporaryDirectory() as tmp:
+        # makemessages writes its django.pot beside the project's catalogues whatever
+        # LOCALE_PATHS says, and deletes it after: two checks at once (the test suite's
+        # parallel workers) would take each other's file away. One at a time.
+        lock = Path(tempfile.gettempdir()) / "kamcrm-catalogues.lock"
+        with lock.open("w") as held, tempfile.TemporaryDirectory() as tmp:
+            fcntl.flock(held, fcntl.LOCK_EX)
             for code in languages():
                 if catalogue(locale, code).exists():
                     catalogue(Path(tmp), code).parent.mkdir(parents=True)
