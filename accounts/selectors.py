@@ -15,6 +15,7 @@ from .models import (
     Activity,
     BuyingCentre,
     Commitment,
+    Currency,
     InfluenceLink,
     Opportunity,
     RevenueLine,
@@ -55,6 +56,14 @@ def open_pipeline_expression():
     return _sum_per_account(Opportunity.objects.open(), base_amount())
 
 
+def _potential_in_base():
+    """The potential in the base currency, its rate read by a subquery, not a join: the
+    paginator's COUNT(*) drops an unused annotation but keeps its inner join, which at
+    100,000 accounts made counting them the slowest part of the list."""
+    rate = Currency.objects.filter(code=OuterRef("currency_id")).values("rate_to_base")[:1]
+    return models.ExpressionWrapper(F("potential") * Subquery(rate), output_field=MONEY_SUM)
+
+
 def account_list(*, user, as_of: date | None = None) -> models.QuerySet:
     """The accounts a user sees, with what the list shows and sorts by: today's as kept on
     each account (accounts/figures.py), a past day's summed live."""
@@ -63,7 +72,7 @@ def account_list(*, user, as_of: date | None = None) -> models.QuerySet:
         return accounts.annotate(
             revenue_12m=F("list_revenue_12m"),
             open_pipeline=F("list_open_pipeline"),
-            potential_base=base_amount("potential"),
+            potential_base=_potential_in_base(),
             last_activity=F("list_last_contact"),
             overdue_commitments=F("list_overdue_commitments"),
         )

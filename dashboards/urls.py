@@ -1,7 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import pipeline, views
 
 app_name = "dashboards"
 
-urlpatterns = [path("", views.dashboard, name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("pipeline/", pipeline.pipeline, name="pipeline"),
+]

@@ -18,7 +18,11 @@ def id_field(**kwargs) -> forms.IntegerField:
 def query_values(request: HttpRequest, form_class: type[forms.Form], **kwargs) -> dict:
     """The form's valid values from the query string; each invalid one is named in a
     message and left out, so the page still shows, filtered by what was understood."""
-    form = form_class(request.GET, **kwargs)
+    return form_values(request, form_class(request.GET, **kwargs))
+
+
+def form_values(request: HttpRequest, form: forms.Form) -> dict:
+    """query_values for a form already made (one the page also draws)."""
     form.is_valid()
     for name, errors in form.errors.items():
         messages.warning(

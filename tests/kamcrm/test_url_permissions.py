@@ -83,6 +83,7 @@ ROUTE_RULES = {
     "notifications": ("anyone", {}),
     "notifications_read": ("anyone", {}),
     "dashboards:dashboard": ("anyone", {}),
+    "dashboards:pipeline": ("anyone", {}),
     "accounts:list": ("anyone", {}),
     "accounts:export": ("anyone", {}),
     "accounts:movements": ("anyone", {}),

@@ -1,0 +1,127 @@
+"""The pipeline workspace: every deal the reader may see across accounts, filtered by
+owner, team, stage and close period (the fiscal year's quarters), with the count, amount
+and weighted amount of each stage. Read-only over the deals, in a fixed number of queries;
+a deal is edited on its account, where its version is checked."""
+
+from datetime import date
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Sum
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts.models import Opportunity, OpportunityStage, StageOutcome
+from accounts.models.money import MONEY_SUM, base_amount
+from accounts.periods import add_months
+from kamcrm.forms import plain_selects, style_widgets
+from kamcrm.http import SignedInRequest
+from kamcrm.query import form_values
+from kamcrm.selectors import kams_visible_to, teams_visible_to
+from plans.models import PlanSettings
+
+PAGE = 50
+
+
+def weighted():
+    """A deal's amount in the base currency times its probability (a new expression each
+    time: one resolved in a query cannot serve another)."""
+    return base_amount() * F("probability") / 100
+
+
+def close_periods(settings: PlanSettings, today: date) -> dict[str, tuple[str, date, date]]:
+    """Choice -> (label, first day, day after): this and next fiscal quarter, this fiscal
+    year, and what should have closed by now."""
+    year = settings.fiscal_year_of(today)
+    start = settings.year_start(year)
+    number = (today.year * 12 + today.month - start.year * 12 - start.month) // 3
+    quarter = add_months(start, 3 * number)
+    return {
+        "quarter": (_("This quarter"), quarter, add_months(quarter, 3)),
+        "next": (_("Next quarter"), add_months(quarter, 3), add_months(quarter, 6)),
+        "year": (_("This fiscal year"), start, add_months(start, 12)),
+        "late": (_("Past its close date"), date.min, today),
+    }
+
+
+class PipelineFilterForm(forms.Form):
+    owner = forms.ChoiceField(label=_lazy("Deal owner"), required=False)
+    team = forms.ChoiceField(label=_lazy("Team"), required=False)
+    stage = forms.ChoiceField(label=_lazy("Stage"), required=False)
+    close = forms.ChoiceField(label=_lazy("Closing"), required=False)
+
+    def __init__(self, *args, user, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [
+            ("", _("Any owner")),
+            *((k.pk, str(k)) for k in kams_visible_to(user)),
+        ]
+        self.fields["team"].choices = [
+            ("", _("Any team")),
+            *((t.pk, str(t)) for t in teams_visible_to(user)),
+        ]
+        self.fields["stage"].choices = [
+            ("", _("Open stages")),
+            *((s.pk, s.name) for s in OpportunityStage.objects.order_by("order", "pk")),
+        ]
+        self.fields["close"].choices = [
+            ("", _("Any time")),
+            *((key, label) for key, (label, _a, _b) in periods.items()),
+        ]
+        style_widgets(self.fields, small=True)
+        plain_selects(self.fields)
+
+
+def pipeline(request: SignedInRequest) -> HttpResponse:
+    settings = PlanSettings.current()
+    periods = close_periods(settings, timezone.localdate())
+    form = PipelineFilterForm(request.GET, user=request.user, periods=periods)
+    chosen = form_values(request, form)
+    deals = Opportunity.objects.visible_to(request.user)
+    if chosen.get("stage"):
+        deals = deals.filter(stage_id=chosen["stage"])
+    else:
+        deals = deals.filter(stage__outcome=StageOutcome.OPEN)
+    if chosen.get("owner"):
+        deals = deals.filter(owner_id=chosen["owner"])
+    if chosen.get("team"):
+        deals = deals.filter(account__owner__team_id=chosen["team"])
+    if chosen.get("close") in periods:
+        _label, first, after = periods[chosen["close"]]
+        deals = deals.filter(expected_close__gte=first, expected_close__lt=after)
+    columns = list(
+        deals.values("stage_id", stage_name=F("stage__name"), stage_order=F("stage__order"))
+        .annotate(
+            count=Count("pk"),
+            # (Not named "amount": the weighted sum's F("amount") would mean this sum.)
+            total=Sum(base_amount(), output_field=MONEY_SUM),
+            total_weighted=Sum(weighted(), output_field=MONEY_SUM),
+        )
+        .order_by("stage_order", "stage_id")
+    )
+    rows = (
+        deals.select_related("account", "stage", "owner")
+        .annotate(base=base_amount(), base_weighted=weighted())
+        .order_by("expected_close", "name", "pk")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboards/pipeline.html",
+        {
+            "form": form,
+            "columns": columns,
+            "total": {
+                "count": sum(c["count"] for c in columns),
+                "total": sum((c["total"] or 0) for c in columns),
+                "total_weighted": sum((c["total_weighted"] or 0) for c in columns),
+            },
+            "page_obj": Paginator(rows, PAGE).get_page(request.GET.get("page")),
+            "today": timezone.localdate(),
+            "query_without_page": query.urlencode(),
+        },
+    )
