@@ -1,4 +1,5 @@
-"""Keeps the account list's figures on each account (Account.list_*) current: the accounts
+"""Keeps the account list's figures on each account (Account.list_*: revenue, open
+pipeline, last contact, overdue promises, potential in the base currency) current: the accounts
 a write announces are refreshed in the write's transaction; a change to everyone's
 (tiering, imports, rates, the nightly run for the new day) refreshes them all. Either way
 one UPDATE ... FROM grouped sums (never a subquery per account) writes them."""
@@ -42,7 +43,12 @@ def figures_refresh(account_ids=None, *, today: date | None = None) -> None:
     if account_ids is not None:
         account_ids = list(account_ids)
         accounts = accounts.filter(pk__in=account_ids)
-    sql, params = accounts.values("id").query.sql_with_params()
+    # The account's own figure (its potential in the base currency) comes with its id.
+    sql, params = (
+        accounts.annotate(base_potential=base_amount("potential"))
+        .values("id", "base_potential")
+        .query.sql_with_params()
+    )
     selects, joins = [], []
     for column, (rows, aggregate, empty) in _parts(today).items():
         if account_ids is not None:
@@ -53,10 +59,11 @@ def figures_refresh(account_ids=None, *, today: date | None = None) -> None:
         params = (*params, *part_params)
         selects.append(f"COALESCE({column}.value, {empty}) AS {column}")
     table = quote(Account._meta.db_table)
-    updates = ", ".join(f"{quote(c)} = f.{c}" for c in _parts(today))
+    updates = ", ".join(f"{quote(c)} = f.{c}" for c in (*_parts(today), "list_potential"))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {updates} FROM (SELECT a.id, {', '.join(selects)} "
+            f"UPDATE {table} SET {updates} FROM (SELECT a.id, "
+            f"a.base_potential AS list_potential, {', '.join(selects)} "
             f"FROM ({sql}) a {' '.join(joins)}) f WHERE {table}.id = f.id",
             params,
         )

@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import ExpressionWrapper, F, Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -9,7 +9,6 @@ from kamcrm.forms import plain_selects, style_widgets
 from kamcrm.selectors import kams_visible_to, teams_visible_to
 
 from .models import ABC, XYZ, Account, AccountType, NineBoxClass, Status, Strategy
-from .models.money import MONEY_SUM
 
 
 class ListOrdering(django_filters.OrderingFilter):
@@ -24,13 +23,8 @@ class ListOrdering(django_filters.OrderingFilter):
             return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_first=True)
         if field == "health":
             return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-        if field == "potential_base":
-            # Joined only for this sort: the shown figure reads its rate per row (the count
-            # then needs no join), which for sorting every account would be one per row.
-            potential = ExpressionWrapper(
-                F("potential") * F("currency__rate_to_base"), output_field=MONEY_SUM
-            )
-            return potential.desc(nulls_last=True) if descending else potential.asc()
+        if field == "list_potential":
+            return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_first=True)
         return F(field).desc() if descending else F(field).asc()
 
     def filter(self, qs, value):
@@ -78,7 +72,7 @@ class AccountFilter(django_filters.FilterSet):
             ("name", "name"),
             ("health", "health"),
             ("list_revenue_12m", "revenue"),
-            ("potential_base", "potential"),
+            ("list_potential", "potential"),
             ("list_open_pipeline", "pipeline"),
             ("list_last_contact", "contact"),
         ),
@@ -86,7 +80,7 @@ class AccountFilter(django_filters.FilterSet):
             "name": _("Name"),
             "health": _("Health, weakest first"),
             "list_revenue_12m": _("Revenue, last 12 months"),
-            "potential_base": _("Potential"),
+            "list_potential": _("Potential"),
             "list_open_pipeline": _("Open pipeline"),
             "list_last_contact": _("Last contact"),
         },

@@ -15,7 +15,6 @@ from .models import (
     Activity,
     BuyingCentre,
     Commitment,
-    Currency,
     InfluenceLink,
     Opportunity,
     RevenueLine,
@@ -25,7 +24,7 @@ from .models.money import MONEY_SUM, base_amount
 from .periods import month_starts, trailing_window
 
 ZERO = Decimal(0)
-FIGURES = ("list_revenue_12m", "list_open_pipeline")
+FIGURES = ("list_revenue_12m", "list_open_pipeline", "list_potential")
 # Units the group tree draws under each unit; the rest fold into one row.
 SHOWN_UNITS = 10
 
@@ -56,14 +55,6 @@ def open_pipeline_expression():
     return _sum_per_account(Opportunity.objects.open(), base_amount())
 
 
-def _potential_in_base():
-    """The potential in the base currency, its rate read by a subquery, not a join: the
-    paginator's COUNT(*) drops an unused annotation but keeps its inner join, which at
-    100,000 accounts made counting them the slowest part of the list."""
-    rate = Currency.objects.filter(code=OuterRef("currency_id")).values("rate_to_base")[:1]
-    return models.ExpressionWrapper(F("potential") * Subquery(rate), output_field=MONEY_SUM)
-
-
 def account_list(*, user, as_of: date | None = None) -> models.QuerySet:
     """The accounts a user sees, with what the list shows and sorts by: today's as kept on
     each account (accounts/figures.py), a past day's summed live."""
@@ -72,7 +63,7 @@ def account_list(*, user, as_of: date | None = None) -> models.QuerySet:
         return accounts.annotate(
             revenue_12m=F("list_revenue_12m"),
             open_pipeline=F("list_open_pipeline"),
-            potential_base=_potential_in_base(),
+            potential_base=F("list_potential"),
             last_activity=F("list_last_contact"),
             overdue_commitments=F("list_overdue_commitments"),
         )
@@ -185,7 +176,7 @@ def group_units(*, account: Account, user, rows=None) -> GroupNode:
             child
             # Only what the tree draws: a unit's dossier text is not read for 1,000 units.
             for child in visible.filter(parent_id__in=level)
-            .only("id", "name", "parent_id", "potential", "currency", *FIGURES)
+            .only("id", "name", "parent_id", *FIGURES)
             .order_by("name")
             if child.pk not in placed
         ]

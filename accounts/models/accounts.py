@@ -156,6 +156,7 @@ class Account(Versioned):
     # (Defaults in the database too: rows inserted in SQL, the benchmarks', have them.)
     list_revenue_12m = MoneyField(default=0, db_default=0)
     list_open_pipeline = MoneyField(default=0, db_default=0)
+    list_potential = MoneyField(null=True, blank=True)  # in the base currency
     list_last_contact = models.DateField(null=True, blank=True)
     list_overdue_commitments = models.PositiveIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -173,6 +174,7 @@ class Account(Versioned):
             models.Index(fields=["name"], name="account_name_idx"),
             models.Index(fields=["list_revenue_12m"], name="account_list_revenue_idx"),
             models.Index(fields=["list_open_pipeline"], name="account_list_pipeline_idx"),
+            models.Index(fields=["list_potential"], name="account_list_potential_idx"),
             models.Index(fields=["health"], name="account_health_idx"),
         ]
         constraints = [

@@ -40,6 +40,7 @@ LIST_FIELDS = [
     "list_open_pipeline",
     "list_last_contact",
     "list_overdue_commitments",
+    "list_potential",
 ]
 
 

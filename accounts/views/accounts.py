@@ -101,7 +101,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
     writer = csv_export.writer(_Echo())
     columns = accounts.values_list(
         "external_id", "name", "parent__name", "owner__username", "owner__team__name",
-        "account_type", "country", "list_revenue_12m", "potential", "currency__rate_to_base",
+        "account_type", "country", "list_revenue_12m", "list_potential",
         "list_open_pipeline", "list_last_contact", "list_overdue_commitments", "health",
     )  # fmt: skip
 
@@ -111,7 +111,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
         lines = [writer.writerow(CSV_HEADER)]
         for (
             external_id, name, parent, owner, team, kind, country,
-            revenue, potential, rate, pipeline, contact, overdue, health,
+            revenue, potential, pipeline, contact, overdue, health,
         ) in columns.iterator(chunk_size=2000):  # fmt: skip
             lines.append(
                 writer.writerow(
@@ -124,7 +124,7 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
                         kind,
                         country,
                         amount(revenue),
-                        amount(None if potential is None or rate is None else potential * rate),
+                        amount(potential),
                         amount(pipeline),
                         contact or "",
                         overdue,

@@ -101,3 +101,19 @@ def test_a_team_colleague_sees_but_cannot_edit(client, north_account, north):
     assert response.status_code == 404
     north_account.refresh_from_db()
     assert north_account.name == "Siam Cement"
+
+
+def test_the_list_shows_a_new_potential_at_once(client, kam1, north_account):
+    """The list reads the potential kept on the account: saving the form refreshes it."""
+    from accounts.models import Currency
+
+    Currency.objects.filter(code="VND").update(rate_to_base="0.00004")
+    client.force_login(kam1)
+
+    client.post(
+        reverse("accounts:update", args=[north_account.pk]),
+        form(name="Siam Cement", potential="1000000", version=north_account.version),
+    )
+
+    listed = client.get(reverse("accounts:list")).context["object_list"][0]
+    assert listed.potential_base == 40  # 1,000,000 VND at 0.00004
