@@ -4,6 +4,21 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def potential_index(apps, schema_editor):
+    """Largest first with the unknown last, and (read backwards) smallest first with the
+    unknown first: an order SQLite cannot index, so PostgreSQL's alone."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "CREATE INDEX account_list_potential_idx ON accounts_account "
+            "(list_potential DESC NULLS LAST)"
+        )
+
+
+def drop_potential_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS account_list_potential_idx")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0023_account_indexes_for_nightly_updates"),
@@ -16,14 +31,11 @@ class Migration(migrations.Migration):
             name="list_potential",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True),
         ),
-        migrations.AddIndex(
-            model_name="account",
-            index=models.Index(fields=["list_potential"], name="account_list_potential_idx"),
-        ),
         migrations.RunSQL(
             # The accounts already there (a snapshot in SQL, as 0022's).
             "UPDATE accounts_account SET list_potential = potential * (SELECT rate_to_base "
             "FROM accounts_currency c WHERE c.code = accounts_account.currency_id)",
             migrations.RunSQL.noop,
         ),
+        migrations.RunPython(potential_index, drop_potential_index),
     ]

@@ -169,12 +169,12 @@ class Account(Versioned):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         indexes = [
-            # The list's sorts, each read from an index a page at a time, both ways (two
-            # more, whose NULLS order SQLite cannot index, are PostgreSQL's alone: 0022).
+            # The list's sorts, each read from an index a page at a time, both ways (three
+            # more, whose NULLS order SQLite cannot index, are PostgreSQL's alone: 0022,
+            # 0024).
             models.Index(fields=["name"], name="account_name_idx"),
             models.Index(fields=["list_revenue_12m"], name="account_list_revenue_idx"),
             models.Index(fields=["list_open_pipeline"], name="account_list_pipeline_idx"),
-            models.Index(fields=["list_potential"], name="account_list_potential_idx"),
             models.Index(fields=["health"], name="account_health_idx"),
         ]
         constraints = [
