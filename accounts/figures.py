@@ -4,6 +4,7 @@ a write announces are refreshed in the write's transaction; a change to everyone
 (tiering, imports, rates, the nightly run for the new day) refreshes them all. Either way
 one UPDATE ... FROM grouped sums (never a subquery per account) writes them."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import connection
@@ -15,7 +16,21 @@ from kamcrm.signals import portfolio_changed
 
 from .models import Account, Activity, Commitment, Opportunity, RevenueLine
 from .models.money import base_amount
-from .periods import trailing_window
+from .periods import add_months, trailing_window
+
+
+def _calendar_year(today: date) -> date:
+    return today.replace(month=1, day=1)
+
+
+# Where the current fiscal year starts: the plans app, which keeps the fiscal year, tells
+# (use_fiscal_year) at start-up; accounts know nothing of plans.
+fiscal_year_start: Callable[[date], date] = _calendar_year
+
+
+def use_fiscal_year(start: Callable[[date], date]) -> None:
+    global fiscal_year_start
+    fiscal_year_start = start
 
 
 def _parts(today: date) -> dict:
@@ -23,6 +38,7 @@ def _parts(today: date) -> dict:
     rules are the models' own (an open deal, an overdue commitment), as the account page
     reads them."""
     start, end = trailing_window(today)
+    year = fiscal_year_start(today)
     return {
         "list_revenue_12m": (
             RevenueLine.objects.filter(date__gte=start, date__lt=end),
@@ -30,6 +46,11 @@ def _parts(today: date) -> dict:
             "0",
         ),
         "list_open_pipeline": (Opportunity.objects.open(), Sum(base_amount()), "0"),
+        "list_revenue_fy": (
+            RevenueLine.objects.filter(date__gte=year, date__lt=add_months(year, 12)),
+            Sum(base_amount()),
+            "0",
+        ),
         "list_last_contact": (Activity.objects.filter(date__lte=today), Max("date"), "NULL"),
         "list_overdue_commitments": (Commitment.objects.overdue(today), Count("pk"), "0"),
     }

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 
+from accounts import figures as kept
 from accounts.models import (
     DECISION_ROLES,
     Attitude,
@@ -282,18 +283,21 @@ class _Portfolio:
             .values("total")
         )
         in_force, approved = Q(status__in=IN_FORCE), Q(status=PlanStatus.APPROVED)
-        rows = (
-            self.year_plans()
-            .annotate(done=_reviews_done(), paid=Subquery(collected))
-            .values("account__owner_id")
-            .annotate(
-                contract_target=Sum("contract_value_target", filter=in_force),
-                payments_target=Sum("payments_target", filter=in_force),
-                collected=Sum("paid", filter=in_force),
-                waiting=Count("pk", filter=Q(status=PlanStatus.SUBMITTED)),
-                reviews_due=Count("pk", filter=approved & Q(done__lt=due)),
-                reviews_overdue=Count("pk", filter=approved & Q(done__lt=overdue)),
-            )
+        plans = self.year_plans().annotate(done=_reviews_done())
+        if period.start == kept.fiscal_year_start(self.today):
+            # This fiscal year's payments as kept on each account (accounts/figures.py):
+            # summing their revenue lines per plan took over a second at 30,000 plans.
+            paid = Sum("account__list_revenue_fy", filter=in_force)
+        else:
+            plans = plans.annotate(paid=Subquery(collected))
+            paid = Sum("paid", filter=in_force)
+        rows = plans.values("account__owner_id").annotate(
+            contract_target=Sum("contract_value_target", filter=in_force),
+            payments_target=Sum("payments_target", filter=in_force),
+            collected=paid,
+            waiting=Count("pk", filter=Q(status=PlanStatus.SUBMITTED)),
+            reviews_due=Count("pk", filter=approved & Q(done__lt=due)),
+            reviews_overdue=Count("pk", filter=approved & Q(done__lt=overdue)),
         )
         money = {"contract_target", "payments_target", "collected"}
         return {

@@ -47,6 +47,12 @@ class PlanSettings(models.Model):
         """Fiscal years are named after the calendar year they start in."""
         return date(fiscal_year, self.fiscal_year_start_month, 1)
 
+    @classmethod
+    def current_year_start(cls, today: date) -> date:
+        """The first day of the fiscal year `today` is in, as the admin set it."""
+        settings = cls.current()
+        return settings.year_start(settings.fiscal_year_of(today))
+
     def fiscal_year_of(self, day: date) -> int:
         return day.year if day.month >= self.fiscal_year_start_month else day.year - 1
 

@@ -157,6 +157,9 @@ class Account(Versioned):
     list_revenue_12m = MoneyField(default=0, db_default=0)
     list_open_pipeline = MoneyField(default=0, db_default=0)
     list_potential = MoneyField(null=True, blank=True)  # in the base currency
+    # Revenue of the current fiscal year (accounts/figures.py's fiscal_year_start), what
+    # the dashboards count as payments collected.
+    list_revenue_fy = MoneyField(default=0, db_default=0)
     list_last_contact = models.DateField(null=True, blank=True)
     list_overdue_commitments = models.PositiveIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

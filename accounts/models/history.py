@@ -41,6 +41,7 @@ LIST_FIELDS = [
     "list_last_contact",
     "list_overdue_commitments",
     "list_potential",
+    "list_revenue_fy",
 ]
 
 
