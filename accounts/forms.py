@@ -251,6 +251,32 @@ class ActivityForm(forms.ModelForm):
         model_choices(self, "our_people").queryset = User.objects.filter(is_active=True)
 
 
+class QuickActivityForm(forms.ModelForm):
+    """An activity logged from anywhere (the navbar's dialog): the account chosen among
+    those the user may change; the people met are added on the account's page."""
+
+    class Meta:
+        model = Activity
+        fields = ["account", "kind", "date", "summary", "next_step"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.instance.created_by = user
+        self.initial.setdefault("date", timezone.localdate())
+        model_choices(self, "account").queryset = Account.objects.editable_by(user).order_by("name")
+
+    def save(self, commit: bool = True):
+        activity = super().save(commit)
+        if commit:
+            activity.our_people.add(self.user)
+        return activity
+
+
 class CommitmentForm(VersionedForm):
     class Meta:
         model = Commitment

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.csv", accounts.account_export, name="export"),
     path("movements/", tiers.tier_movements, name="movements"),
     path("search/", search.search, name="search"),
+    path("activities/new/", contact.activity_log, name="activity_log"),
     path("new/", accounts.AccountCreateView.as_view(), name="create"),
     path("import/", imports.import_upload, name="import"),
     path("import/<int:pk>/", imports.import_job, name="import_job"),

@@ -1,6 +1,8 @@
 from django.contrib import messages
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,10 +11,11 @@ from ..forms import (
     AccountTeamMemberForm,
     ActivityForm,
     CommitmentForm,
+    QuickActivityForm,
     WinBackForm,
 )
 from ..models import Commitment, WinBackAction
-from ..services import commitment_keep
+from ..services import account_part_save, commitment_keep
 from . import edit_child, editable_account
 
 
@@ -65,3 +68,27 @@ def win_back_edit(request: HttpRequest, pk: int, action_pk: int | None = None):
         title=_("Win-back offer"),
         user=request.user,
     )
+
+
+def activity_log(request: HttpRequest) -> HttpResponse:
+    """Log an activity on any account the user may change, from the navbar's dialog (its
+    form is this page's, fetched with ?partial=1) or as a page of its own without script;
+    then back to where the user was."""
+    form = QuickActivityForm(request.POST or None, user=request.user)
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = ""
+    if request.method == "POST" and form.is_valid():
+        activity = account_part_save(form, account=form.cleaned_data["account"])
+        messages.success(
+            request,
+            _("Logged on %(account)s: %(activity)s.")
+            % {"account": activity.account, "activity": activity},
+        )
+        return redirect(back or reverse("accounts:detail", args=[activity.account_id]))
+    template = (
+        "accounts/includes/activity_log_form.html"
+        if request.GET.get("partial")
+        else ("accounts/activity_log.html")
+    )
+    return render(request, template, {"form": form, "next": back})

@@ -94,3 +94,26 @@ def test_behaviours_bound_from_the_script_file_still_work(page, live_server, kam
     page.get_by_role("button", name="Go").click()
     assert asked == ["Really?"]
     assert page.url.endswith("/notifications/")  # dismissed: not submitted
+
+
+def test_an_activity_is_logged_from_the_navbars_dialog(page, live_server, kam1):
+    """The dialog's form is fetched by the script file (connect-src 'self') and posts back
+    to the page it was opened on."""
+    account = Account.objects.create(name="Siam Cement", owner=kam1, currency_id="THB")
+    sign_in(page, live_server, "kam1", PASSWORD)
+    page.goto(f"{live_server.url}{reverse('notifications')}")
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+
+    page.get_by_test_id("log-activity").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Account").select_option(str(account.pk))
+    dialog.get_by_label("Kind").select_option("call")
+    dialog.get_by_label("Summary").fill("Called the buyer about the kiln.")
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Log it").click()
+
+    assert page.url.endswith(reverse("notifications"))
+    expect(page.get_by_text("Logged on Siam Cement")).to_be_visible()
+    assert not problems
+    assert account.activities.get().summary == "Called the buyer about the kiln."

@@ -88,6 +88,7 @@ ROUTE_RULES = {
     "accounts:export": ("anyone", {}),
     "accounts:movements": ("anyone", {}),
     "accounts:search": ("anyone", {}),
+    "accounts:activity_log": ("anyone", {}),
     "accounts:create": ("anyone", {}),
     "plans:list": ("anyone", {}),
     "user_list": ("manage_users", {}),
