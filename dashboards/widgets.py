@@ -246,6 +246,15 @@ class Dashboard:
         return figures
 
     @cached_property
+    def first_run(self) -> str:
+        """What a page with nothing tiered says instead of empty charts: "no_accounts"
+        (none in view yet), "not_tiered" (accounts, but no nightly run over them yet), or
+        "" when the figures have something to show."""
+        if self.figures["groups"]:
+            return ""
+        return "not_tiered" if self.scope.accounts.exists() else "no_accounts"
+
+    @cached_property
     def nine_box(self) -> list[list[dict]]:
         return nine_box(self.figures)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Attitude, BuyingRole, OpportunityStage, TierSnapshot
 from accounts.tiering import tiers_recompute
 from kamcrm.models import Notification
+from kamcrm.signals import announce_portfolio_change
 from plans.models import PlanSettings, PlanStatus
 from plans.services import plan_create
 from tests.dashboards.conftest import bill
@@ -363,3 +364,21 @@ def test_plan_discipline_says_what_an_empty_list_means(client, kam1, portfolio):
     client.force_login(kam1)
     page = client.get(reverse("dashboards:dashboard")).content.decode()
     assert "None: every key account has its plan." in page
+
+
+def test_a_new_kam_is_told_how_to_start_instead_of_empty_charts(client, kam1):
+    client.force_login(kam1)
+    page = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert 'data-testid="first-run"' in page
+    assert reverse("accounts:create") in page
+
+    AccountFactory(owner=kam1)  # an account, not tiered yet
+    announce_portfolio_change(owner_ids=[kam1.pk])  # as the account form does
+    page = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert "not tiered yet" in page
+
+
+def test_a_tiered_portfolio_shows_no_first_run_guidance(client, kam1, portfolio):
+    client.force_login(kam1)
+    page = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert 'data-testid="first-run"' not in page
