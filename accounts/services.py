@@ -7,9 +7,11 @@ day's refresh, or after `manage.py refresh_figures`."""
 from django.db import transaction
 from django.utils import timezone
 
+from kamcrm.permissions import require
 from kamcrm.signals import announce_portfolio_change, owners_touched
+from kamcrm.versioning import StaleEdit, claim_version
 
-from .models import Account, Commitment, Opportunity
+from .models import Account, Commitment, Opportunity, OpportunityStage, StageOutcome
 
 
 @transaction.atomic
@@ -68,3 +70,20 @@ def hand_over(*, leaving, to) -> dict[str, int]:
     }
     announce_portfolio_change(owner_ids=[leaving.pk, to.pk])
     return moved
+
+
+@transaction.atomic
+def opportunity_move(deal: Opportunity, stage: OpportunityStage, *, version: int, by) -> None:
+    """A deal moved to another open stage (the pipeline board), its probability the
+    stage's default, as a new deal's is. StaleEdit (with the stored deal) if someone saved
+    it since `version`; closing a deal takes its form (why it was won or lost)."""
+    require(by, "accounts.change_account", deal.account)
+    if stage.outcome != StageOutcome.OPEN:
+        raise ValueError("a deal is closed from its form, with its reason")
+    moved = claim_version(
+        Opportunity, deal.pk, version,
+        stage=stage, probability=stage.default_probability, updated_at=timezone.now(),
+    )  # fmt: skip
+    if not moved:
+        raise StaleEdit(Opportunity.objects.get(pk=deal.pk))
+    announce_portfolio_change(owner_ids=[deal.owner_id], account_ids=[deal.account_id])

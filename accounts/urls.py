@@ -36,6 +36,11 @@ urlpatterns = [
     path("<int:pk>/influence/new/", people.influence_create, name="influence_create"),
     path("<int:pk>/opportunities/new/", deals.opportunity_edit, name="opportunity_create"),
     path(
+        "<int:pk>/opportunities/<int:opportunity_pk>/move/",
+        deals.opportunity_move_view,
+        name="opportunity_move",
+    ),
+    path(
         "<int:pk>/opportunities/<int:opportunity_pk>/",
         deals.opportunity_edit,
         name="opportunity_update",

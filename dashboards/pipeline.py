@@ -24,6 +24,7 @@ from kamcrm.selectors import kams_visible_to, teams_visible_to
 from plans.models import PlanSettings
 
 PAGE = 50
+CARDS = 30  # a board column's cards; the list shows the rest
 
 
 def weighted():
@@ -109,10 +110,14 @@ def pipeline(request: SignedInRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("view", None)
+    board = request.GET.get("view") == "board"
     return render(
         request,
         "dashboards/pipeline.html",
         {
+            "board": _board(deals, columns) if board else None,
+            "open_stages": OpportunityStage.objects.filter(outcome=StageOutcome.OPEN),
             "form": form,
             "columns": columns,
             "total": {
@@ -125,3 +130,18 @@ def pipeline(request: SignedInRequest) -> HttpResponse:
             "query_without_page": query.urlencode(),
         },
     )
+
+
+def _board(deals, columns: list[dict]) -> list[dict]:
+    """The board: a column per stage in view, its first deals by close date (one query a
+    column: a stage's thousand deals are not drawn as cards)."""
+    rows = deals.select_related("account", "owner").annotate(base=base_amount())
+    return [
+        {
+            **column,
+            "deals": list(
+                rows.filter(stage_id=column["stage_id"]).order_by("expected_close", "pk")[:CARDS]
+            ),
+        }
+        for column in columns
+    ]

@@ -1,11 +1,18 @@
+from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kamcrm.versioning import StaleEdit
 
 from ..forms import BuyingCentreForm, BuyingCentreMemberFormSet, OpportunityForm
-from ..models import BuyingCentre, Opportunity
+from ..models import BuyingCentre, Opportunity, OpportunityStage, StageOutcome
+from ..services import opportunity_move
 from . import edit_child, editable_account
 
 
@@ -42,3 +49,45 @@ def buying_centre_edit(request: HttpRequest, pk: int, centre_pk: int | None = No
         "accounts/child_form.html",
         {"account": account, "form": form, "formset": formset, "title": title},
     )
+
+
+class MoveForm(forms.Form):
+    stage = forms.ModelChoiceField(
+        queryset=OpportunityStage.objects.filter(outcome=StageOutcome.OPEN)
+    )
+    version = forms.IntegerField(min_value=0)
+
+
+@require_POST
+def opportunity_move_view(request: HttpRequest, pk: int, opportunity_pk: int) -> HttpResponse:
+    """Move a deal to another open stage, from the pipeline board: a drag (sent by the
+    script file, answered in JSON) or its card's form (no script: back to the board)."""
+    account = editable_account(request, pk)
+    deal = get_object_or_404(Opportunity, account=account, pk=opportunity_pk)
+    form = MoveForm(request.POST)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not form.is_valid():
+        return _answer(request, wants_json, 400, _("Choose an open stage."))
+    stage = form.cleaned_data["stage"]
+    try:
+        opportunity_move(deal, stage, version=form.cleaned_data["version"], by=request.user)
+    except StaleEdit:
+        return _answer(
+            request, wants_json, 409,
+            _("Someone changed %(deal)s since this page was drawn: nothing was moved. The "
+              "page now shows it as saved.") % {"deal": deal.name},
+        )  # fmt: skip
+    return _answer(
+        request, wants_json, 200,
+        _("%(deal)s moved to %(stage)s.") % {"deal": deal.name, "stage": stage.name},
+    )  # fmt: skip
+
+
+def _answer(request, wants_json: bool, status: int, message: str) -> HttpResponse:
+    if wants_json:
+        return JsonResponse({"message": message}, status=status)
+    (messages.success if status == 200 else messages.warning)(request, message)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = f"{reverse('dashboards:pipeline')}?view=board"
+    return redirect(back)

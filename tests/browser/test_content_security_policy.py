@@ -117,3 +117,22 @@ def test_an_activity_is_logged_from_the_navbars_dialog(page, live_server, kam1):
     expect(page.get_by_text("Logged on Siam Cement")).to_be_visible()
     assert not problems
     assert account.activities.get().summary == "Called the buyer about the kiln."
+
+
+def test_a_deal_is_dragged_to_another_stage_on_the_board(page, live_server, kam1):
+    from accounts.models import Opportunity, OpportunityStage
+    from tests.factories import OpportunityFactory
+
+    account = Account.objects.create(name="Siam Cement", owner=kam1, currency_id="THB")
+    stages = list(OpportunityStage.objects.filter(outcome="open").order_by("order"))
+    deal = OpportunityFactory(account=account, name="Kiln", stage=stages[0])
+    OpportunityFactory(account=account, name="Silo", stage=stages[1])  # a column to drop on
+    sign_in(page, live_server, "kam1", PASSWORD)
+    page.goto(f"{live_server.url}{reverse('dashboards:pipeline')}?view=board")
+
+    with page.expect_navigation():  # the page reloads once the move is saved
+        page.get_by_test_id(f"card-{deal.pk}").drag_to(
+            page.locator(f'[data-drop-stage="{stages[1].pk}"]')
+        )
+
+    assert Opportunity.objects.get(pk=deal.pk).stage == stages[1]

@@ -63,3 +63,60 @@ def test_an_empty_pipeline_says_what_to_do_and_queries_stay_few(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("dashboards:pipeline"))
     assert len(response.context["page_obj"]) == 30
+
+
+def move(client, deal, stage, version, **headers):
+    return client.post(
+        reverse("accounts:opportunity_move", args=[deal.account_id, deal.pk]),
+        {"stage": stage.pk, "version": version},
+        **headers,
+    )
+
+
+def test_a_deal_moves_on_the_board_and_takes_the_stages_probability(client, kam1):
+    deal = OpportunityFactory(account=AccountFactory(owner=kam1), name="Kiln", probability=10)
+    negotiate = OpportunityStage.objects.filter(outcome="open").exclude(pk=deal.stage_id).last()
+    client.force_login(kam1)
+    board = client.get(reverse("dashboards:pipeline"), {"view": "board"})
+    assert f'data-testid="card-{deal.pk}"' in board.content.decode()
+
+    response = move(client, deal, negotiate, deal.version)
+
+    deal.refresh_from_db()
+    assert (deal.stage, deal.probability) == (negotiate, negotiate.default_probability)
+    assert response["Location"].endswith("?view=board")
+
+
+def test_a_move_from_a_stale_board_is_refused_and_changes_nothing(client, kam1):
+    deal = OpportunityFactory(account=AccountFactory(owner=kam1))
+    stage = OpportunityStage.objects.filter(outcome="open").exclude(pk=deal.stage_id).first()
+    client.force_login(kam1)
+
+    response = move(client, deal, stage, deal.version - 1, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 409
+    assert "nothing was moved" in response.json()["message"]
+    before = deal.stage_id
+    deal.refresh_from_db()
+    assert deal.stage_id == before
+
+
+def test_a_deal_is_not_closed_from_the_board(client, kam1):
+    deal = OpportunityFactory(account=AccountFactory(owner=kam1))
+    won = OpportunityStage.objects.get(name="Closed won")
+    client.force_login(kam1)
+
+    response = move(client, deal, won, deal.version, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 400
+    deal.refresh_from_db()
+    assert deal.stage != won
+
+
+def test_the_board_draws_a_bounded_number_of_queries(client, kam1, django_assert_max_num_queries):
+    for n in range(40):
+        OpportunityFactory(account=AccountFactory(owner=kam1), name=f"Deal {n:02}")
+    client.force_login(kam1)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("dashboards:pipeline"), {"view": "board"})
+    assert sum(len(c["deals"]) for c in response.context["board"]) == 30  # one stage's first

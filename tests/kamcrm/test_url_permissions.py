@@ -122,6 +122,9 @@ ROUTE_RULES = {
     "accounts:opportunity_update": (
         "change_account", {"pk": "account", "opportunity_pk": "opportunity"},
     ),
+    "accounts:opportunity_move": (
+        "change_account", {"pk": "account", "opportunity_pk": "opportunity"},
+    ),
     "accounts:buying_centre_create": ("change_account", {"pk": "account"}),
     "accounts:buying_centre_update": ("change_account", {"pk": "account", "centre_pk": "centre"}),
     "accounts:activity_create": ("change_account", {"pk": "account"}),
