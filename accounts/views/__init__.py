@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from kamcrm.versioning import StaleEdit
@@ -11,6 +12,15 @@ from kamcrm.versioning import StaleEdit
 from ..models import Account
 from ..models.accounts import is_reporting_cycle
 from ..services import account_part_save
+
+
+def safe_next(request: HttpRequest, back: str) -> str:
+    """Where a form may send the user back to: a path on this site, or ""."""
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, {request.get_host()}, request.is_secure()
+    ):
+        return back
+    return ""
 
 
 def editable_account(request: HttpRequest, pk: int) -> Account:

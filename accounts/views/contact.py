@@ -1,8 +1,7 @@
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +15,7 @@ from ..forms import (
 )
 from ..models import Commitment, WinBackAction
 from ..services import account_part_save, commitment_keep
-from . import edit_child, editable_account
+from . import edit_child, editable_account, safe_next
 
 
 def activity_create(request: HttpRequest, pk: int):
@@ -75,9 +74,7 @@ def activity_log(request: HttpRequest) -> HttpResponse:
     form is this page's, fetched with ?partial=1) or as a page of its own without script;
     then back to where the user was."""
     form = QuickActivityForm(request.POST or None, user=request.user)
-    back = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = ""
+    back = safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     if request.method == "POST" and form.is_valid():
         activity = account_part_save(form, account=form.cleaned_data["account"])
         messages.success(
@@ -85,7 +82,7 @@ def activity_log(request: HttpRequest) -> HttpResponse:
             _("Logged on %(account)s: %(activity)s.")
             % {"account": activity.account, "activity": activity},
         )
-        return redirect(back or reverse("accounts:detail", args=[activity.account_id]))
+        return HttpResponseRedirect(back or reverse("accounts:detail", args=[activity.account_id]))
     template = (
         "accounts/includes/activity_log_form.html"
         if request.GET.get("partial")

@@ -1,10 +1,9 @@
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +12,7 @@ from kamcrm.versioning import StaleEdit
 from ..forms import BuyingCentreForm, BuyingCentreMemberFormSet, OpportunityForm
 from ..models import BuyingCentre, Opportunity, OpportunityStage, StageOutcome
 from ..services import opportunity_move
-from . import edit_child, editable_account
+from . import edit_child, editable_account, safe_next
 
 
 def opportunity_edit(request: HttpRequest, pk: int, opportunity_pk: int | None = None):
@@ -87,7 +86,5 @@ def _answer(request, wants_json: bool, status: int, message: str) -> HttpRespons
     if wants_json:
         return JsonResponse({"message": message}, status=status)
     (messages.success if status == 200 else messages.warning)(request, message)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = f"{reverse('dashboards:pipeline')}?view=board"
-    return redirect(back)
+    back = safe_next(request, request.POST.get("next", ""))
+    return HttpResponseRedirect(back or f"{reverse('dashboards:pipeline')}?view=board")
