@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Opportunity, OpportunityStage, StageOutcome
 from accounts.models.money import MONEY_SUM, base_amount
@@ -49,10 +49,10 @@ def close_periods(settings: PlanSettings, today: date) -> dict[str, tuple[str, d
 
 
 class PipelineFilterForm(forms.Form):
-    owner = forms.ChoiceField(label=_lazy("Deal owner"), required=False)
-    team = forms.ChoiceField(label=_lazy("Team"), required=False)
-    stage = forms.ChoiceField(label=_lazy("Stage"), required=False)
-    close = forms.ChoiceField(label=_lazy("Closing"), required=False)
+    owner = forms.ChoiceField(label=gettext_lazy("Deal owner"), required=False)
+    team = forms.ChoiceField(label=gettext_lazy("Team"), required=False)
+    stage = forms.ChoiceField(label=gettext_lazy("Stage"), required=False)
+    close = forms.ChoiceField(label=gettext_lazy("Closing"), required=False)
 
     def __init__(self, *args, user, periods, **kwargs):
         super().__init__(*args, **kwargs)

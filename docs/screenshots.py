@@ -19,6 +19,8 @@ BASE = f"http://127.0.0.1:{PORT}"
 SHOTS = [
     ("screenshot.png", "kam1", "en", "account"),
     ("dashboard.png", "director1", "en", "/dashboard/"),
+    # (English first: a shot in another language leaves the user set to it.)
+    ("pipeline.png", "kam1", "en", "/dashboard/pipeline/?view=board"),
     ("screenshot-th.png", "kam1", "th", "account"),
 ]
 

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account, ProductLine
@@ -275,9 +275,9 @@ ROW_STATES = {
     "actions": (PlanStatus.DRAFT, PlanStatus.APPROVED),
 }
 ROW_TITLES = {
-    "people": _lazy("People: targets for key stakeholders"),
-    "goals": _lazy("Goals and KPIs"),
-    "actions": _lazy("Action list"),
+    "people": gettext_lazy("People: targets for key stakeholders"),
+    "goals": gettext_lazy("Goals and KPIs"),
+    "actions": gettext_lazy("Action list"),
 }
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
 from health.models import HealthWeights
@@ -225,7 +225,7 @@ class _AccountFormMixin:
 class AccountCreateView(_AccountFormMixin, CreateView):
     form_class = AccountForm
     template_name = "accounts/account_form.html"
-    saved_message = _lazy("%(account)s was created.")
+    saved_message = gettext_lazy("%(account)s was created.")
 
     def get_initial(self):
         return {"currency": settings.KAMCRM_BASE_CURRENCY, "owner": self.request.user.pk}
@@ -234,7 +234,7 @@ class AccountCreateView(_AccountFormMixin, CreateView):
 class AccountUpdateView(_AccountFormMixin, UpdateView):
     form_class = AccountForm
     template_name = "accounts/account_form.html"
-    saved_message = _lazy("%(account)s was saved.")
+    saved_message = gettext_lazy("%(account)s was saved.")
 
     def get_queryset(self):
         return Account.objects.editable_by(self.request.user)
