@@ -50,3 +50,29 @@ def test_main_pages_have_no_critical_or_serious_violation(page, live_server):
             ]
     assert Account.objects.exists()
     assert found == []
+
+
+OVERFLOWING = """() => [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                 && !e.closest('.table-responsive, .overflow-auto, svg, .collapse'))
+    .slice(0, 3).map(e => e.tagName + '.' + e.className)"""
+
+
+def test_main_pages_fit_a_phone(page, live_server):
+    """At 390 px wide nothing runs off the screen: wide tables and the board scroll
+    inside their own box, the page itself never sideways."""
+    call_command("seed_demo", force=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    found: list[str] = []
+    for username in ["kam1", "director1", "admin"]:
+        page.context.clear_cookies()
+        sign_in(page, live_server, username, "demo")
+        extra = [f"{reverse('dashboards:pipeline')}?view=board"] if username == "kam1" else []
+        for path in pages_of(username) + extra:
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("load")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            outside = page.evaluate(OVERFLOWING)
+            if width > 390 or outside:
+                found.append(f"{username} {path}: {width} px wide, {outside}")
+    assert found == []
