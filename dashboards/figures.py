@@ -41,7 +41,7 @@ from accounts.models import (
     TierSnapshot,
     WinBackAction,
 )
-from accounts.models.money import as_decimal, base_amount
+from accounts.models.money import as_decimal, base_amount, weighted_amount
 from accounts.periods import add_months
 from accounts.stakeholder_map import DECISION_LEVELS
 from health.models import HealthScore
@@ -242,9 +242,7 @@ class _Portfolio:
         for name, window in windows.items():
             sums[f"signed_{name}"] = Sum(base_amount(), filter=window & won)
             sums[f"open_{name}"] = Sum(base_amount(), filter=window & open_)
-            sums[f"weighted_{name}"] = Sum(
-                base_amount() * F("probability") / 100, filter=window & open_
-            )
+            sums[f"weighted_{name}"] = Sum(weighted_amount(), filter=window & open_)
         cross_sell = windows["year"] & won & Q(opportunity_type=OpportunityType.CROSS_SELL)
         # Deals count for their owner; this names the part on accounts another team owns,
         # so a director sees it is in the row of their KAM, not of the account's team.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Opportunity, OpportunityStage, StageOutcome
-from accounts.models.money import MONEY_SUM, base_amount
+from accounts.models.money import MONEY_SUM, base_amount, weighted_amount
 from accounts.periods import add_months
 from kamcrm.forms import plain_selects, style_widgets
 from kamcrm.http import SignedInRequest
@@ -25,12 +25,6 @@ from plans.models import PlanSettings
 
 PAGE = 50
 CARDS = 30  # a board column's cards; the list shows the rest
-
-
-def weighted():
-    """A deal's amount in the base currency times its probability (a new expression each
-    time: one resolved in a query cannot serve another)."""
-    return base_amount() * F("probability") / 100
 
 
 def close_periods(settings: PlanSettings, today: date) -> dict[str, tuple[str, date, date]]:
@@ -99,13 +93,13 @@ def pipeline(request: SignedInRequest) -> HttpResponse:
             count=Count("pk"),
             # (Not named "amount": the weighted sum's F("amount") would mean this sum.)
             total=Sum(base_amount(), output_field=MONEY_SUM),
-            total_weighted=Sum(weighted(), output_field=MONEY_SUM),
+            total_weighted=Sum(weighted_amount(), output_field=MONEY_SUM),
         )
         .order_by("stage_order", "stage_id")
     )
     rows = (
         deals.select_related("account", "stage", "owner")
-        .annotate(base=base_amount(), base_weighted=weighted())
+        .annotate(base=base_amount(), base_weighted=weighted_amount())
         .order_by("expected_close", "name", "pk")
     )
     query = request.GET.copy()

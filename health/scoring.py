@@ -57,7 +57,7 @@ from accounts.models import (
     Stakeholder,
     Thresholds,
 )
-from accounts.models.money import MONEY_SUM, base_amount
+from accounts.models.money import MONEY_SUM, weighted_amount
 from accounts.stakeholder_map import DECISION_LEVELS
 from kamcrm import audit
 from kamcrm.models import Notification
@@ -101,7 +101,7 @@ def _grouped(as_of: date, plans: PlanSettings) -> list[tuple[QuerySet, dict[str,
     year = plans.fiscal_year_of(as_of)
     decision = Q(buying_role__in=DECISION_ROLES) | Q(level__in=DECISION_LEVELS)
     supporter = Q(attitude=Attitude.SUPPORTER)
-    weighted = Sum(base_amount() * F("probability") / 100, output_field=MONEY_SUM)
+    weighted = Sum(weighted_amount(), output_field=MONEY_SUM)
     return [
         (
             Stakeholder.objects.filter(decision)

@@ -61,3 +61,9 @@ def base_amount(amount_field: str = "amount", currency_field: str = "currency"):
         models.F(amount_field) * models.F(f"{currency_field}__rate_to_base"),
         output_field=MONEY_SUM,
     )
+
+
+def weighted_amount():
+    """SQL expression for a deal's amount in the base currency times its probability (a
+    new expression each call: one resolved in a query cannot serve another)."""
+    return base_amount() * models.F("probability") / 100
