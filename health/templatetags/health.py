@@ -28,6 +28,8 @@ def health_panel(account, today: date, as_of: date | None = None) -> dict:
 
 
 @register.filter
-def health_band(score: int | None, weights: HealthWeights) -> str:
-    """The band's code for a score ("" without one), for a list's badge class."""
-    return weights.band(score) or ""
+def band_badge(band: str | None) -> str:
+    """The badge colour of a health band's code ("green", "amber", else at risk)."""
+    return {HealthBand.GREEN: "text-bg-success", HealthBand.AMBER: "text-bg-warning"}.get(
+        band or "", "text-bg-danger"
+    )
