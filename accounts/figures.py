@@ -70,8 +70,9 @@ def figures_refresh(account_ids=None, *, today: date | None = None) -> None:
         .values("id", "base_potential")
         .query.sql_with_params()
     )
+    parts = _parts(today)
     selects, joins = [], []
-    for column, (rows, aggregate, empty) in _parts(today).items():
+    for column, (rows, aggregate, empty) in parts.items():
         if account_ids is not None:
             rows = rows.filter(account_id__in=account_ids)
         grouped = rows.order_by().values("account_id").annotate(value=aggregate)
@@ -80,7 +81,7 @@ def figures_refresh(account_ids=None, *, today: date | None = None) -> None:
         params = (*params, *part_params)
         selects.append(f"COALESCE({column}.value, {empty}) AS {column}")
     table = quote(Account._meta.db_table)
-    updates = ", ".join(f"{quote(c)} = f.{c}" for c in (*_parts(today), "list_potential"))
+    updates = ", ".join(f"{quote(c)} = f.{c}" for c in (*parts, "list_potential"))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {updates} FROM (SELECT a.id, "

@@ -19,11 +19,9 @@ class ListOrdering(django_filters.OrderingFilter):
     def get_ordering_value(self, param):
         descending = param.startswith("-")
         field = self.param_map.get(param.lstrip("-"), param.lstrip("-"))
-        if field == "list_last_contact":
-            return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_first=True)
         if field == "health":
             return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-        if field == "list_potential":
+        if field in ("list_last_contact", "list_potential"):
             return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_first=True)
         return F(field).desc() if descending else F(field).asc()
 

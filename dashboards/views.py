@@ -51,7 +51,8 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
         return _export(scope, today, export)
     # A past day shows the tiers of the last run on or before it; today's are the latest.
     asked = query.get("as_of")
-    run = run_on_or_before(asked) if asked and asked < today else None
+    asked = asked if asked and asked < today else None
+    run = run_on_or_before(asked) if asked else None
     board = Dashboard.stored(scope, today, as_of=run)
     query = request.GET.copy()
     query.pop("export", None)
@@ -64,7 +65,7 @@ def dashboard(request: SignedInRequest) -> HttpResponse:
             # filters, the day, the reader (and, in the template, the language).
             "widgets_key": f"{request.user.pk}|{query.urlencode()}|{today}|{board.stamp}",
             "scope": scope,
-            "asked": asked if asked and asked < today else None,
+            "asked": asked,
             "news": list(request.user.notifications.unread().order_by("-created_at")[:5]),
             "query": query.urlencode(),
         },
