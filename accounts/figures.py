@@ -71,15 +71,19 @@ def figures_refresh(account_ids=None, *, today: date | None = None) -> None:
         .query.sql_with_params()
     )
     parts = _parts(today)
-    selects, joins = [], []
-    for column, (rows, aggregate, empty) in parts.items():
-        if account_ids is not None:
-            rows = rows.filter(account_id__in=account_ids)
-        grouped = rows.order_by().values("account_id").annotate(value=aggregate)
-        part_sql, part_params = grouped.values("account_id", "value").query.sql_with_params()
-        joins.append(f"LEFT JOIN ({part_sql}) {column} ON {column}.account_id = a.id")
-        params = (*params, *part_params)
-        selects.append(f"COALESCE({column}.value, {empty}) AS {column}")
+    selects, joins, grouped_params = joined_per_account(
+        [
+            (
+                (rows if account_ids is None else rows.filter(account_id__in=account_ids))
+                .values("account_id")
+                .annotate(**{column: aggregate}),
+                {column: empty},
+            )
+            for column, (rows, aggregate, empty) in parts.items()
+        ],
+        on="a.id",
+    )
+    params = (*params, *grouped_params)
     table = quote(Account._meta.db_table)
     updates = ", ".join(f"{quote(c)} = f.{c}" for c in (*parts, "list_potential"))
     with connection.cursor() as cursor:
@@ -89,6 +93,25 @@ def figures_refresh(account_ids=None, *, today: date | None = None) -> None:
             f"FROM ({sql}) a {' '.join(joins)}) f WHERE {table}.id = f.id",
             params,
         )
+
+
+def joined_per_account(groups: list, *, on: str) -> tuple[list[str], list[str], list]:
+    """SQL adding per-account sums to a query over accounts (these figures, the nightly
+    health facts): for each (rows grouped by account_id with their value columns, column
+    -> SQL for an account without rows), a LEFT JOIN on the outer query's `on` column and
+    each value, the empty one where there are no rows. Returns (selects, joins, params),
+    the params in the joins' order."""
+    selects: list[str] = []
+    joins: list[str] = []
+    params: list = []
+    for number, (rows, empty) in enumerate(groups):
+        sql, rows_params = rows.order_by().query.sql_with_params()
+        joins.append(f"LEFT JOIN ({sql}) g{number} ON g{number}.account_id = {on}")
+        params += rows_params
+        selects += [
+            f"COALESCE(g{number}.{column}, {value}) AS {column}" for column, value in empty.items()
+        ]
+    return selects, joins, params
 
 
 @receiver(portfolio_changed, dispatch_uid="accounts-list-figures")

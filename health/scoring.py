@@ -47,6 +47,7 @@ from django.db.models.functions import Cast, Coalesce, Floor
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual
 from django.urls import reverse
 
+from accounts.figures import joined_per_account
 from accounts.models import (
     DECISION_ROLES,
     Account,
@@ -154,15 +155,11 @@ def _store_facts(as_of: date, t: Thresholds, plans: PlanSettings) -> int:
         .values(**{f"f_{c}": e for c, e in own.items()})
         .query.sql_with_params()
     )
-    columns = [*own]
-    selects = [f"a.f_{c}" for c in own]
-    joins = []
-    for number, (rows, empty) in enumerate(_grouped(as_of, plans)):
-        part_sql, part_params = rows.order_by().query.sql_with_params()
-        joins.append(f"LEFT JOIN ({part_sql}) g{number} ON g{number}.account_id = a.f_account_id")
-        params = (*params, *part_params)
-        columns += list(empty)
-        selects += [f"COALESCE(g{number}.{c}, {value})" for c, value in empty.items()]
+    groups = _grouped(as_of, plans)
+    grouped_selects, joins, grouped_params = joined_per_account(groups, on="a.f_account_id")
+    columns = [*own, *(column for _rows, empty in groups for column in empty)]
+    selects = [*(f"a.f_{c}" for c in own), *grouped_selects]
+    params = (*params, *grouped_params)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
