@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
@@ -121,4 +121,4 @@ class AccountFilter(django_filters.FilterSet):
         return queryset.filter(health__lt=weights.amber_from)
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(external_id__iexact=value))
+        return queryset.matching(value)

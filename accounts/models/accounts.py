@@ -53,6 +53,10 @@ def loops_back(obj, attr: str) -> bool:
 
 
 class AccountQuerySet(models.QuerySet):
+    def matching(self, text: str) -> Self:
+        """Accounts a search for `text` finds: part of the name, or the whole id."""
+        return self.filter(models.Q(name__icontains=text) | models.Q(external_id__iexact=text))
+
     def visible_to(self, user) -> Self:
         """Accounts the user may see: the only door to accounts for every view."""
         if not user.is_authenticated or not user.is_active:

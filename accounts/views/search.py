@@ -25,7 +25,7 @@ def search(request: HttpRequest) -> HttpResponse:
         results = {
             "accounts": list(
                 Account.objects.visible_to(user)
-                .filter(Q(name__icontains=text) | Q(external_id__iexact=text))
+                .matching(text)
                 .select_related("owner")
                 .order_by("name", "pk")[: SHOWN + 1]
             ),
