@@ -16,6 +16,8 @@ from accounts.models.money import MoneyField
 from accounts.periods import add_months
 from kamcrm.versioning import Versioned
 
+from .sections import PROMPTS, SectionKind
+
 
 class PlanSettings(models.Model):
     """Admin-editable planning settings, kept in one row."""
@@ -133,21 +135,6 @@ class AccountPlan(Versioned):
         return _("%(account)s, FY %(year)s") % {"account": self.account, "year": self.fiscal_year}
 
 
-class SectionKind(models.TextChoices):
-    """The plan's text sections, in the order the plan shows them (004's four aspects first)."""
-
-    INDUSTRY = "industry", _("Industry and customer analysis")
-    PRIORITIES_SHORT = "priorities_short", _("Customer priorities: short term")
-    PRIORITIES_MEDIUM = "priorities_medium", _("Customer priorities: medium term")
-    PRIORITIES_LONG = "priorities_long", _("Customer priorities: long term")
-    STRENGTHS = "strengths", _("SWOT: strengths")
-    WEAKNESSES = "weaknesses", _("SWOT: weaknesses")
-    OPPORTUNITIES = "opportunities", _("SWOT: opportunities")
-    THREATS = "threats", _("SWOT: threats")
-    FUTURE_NEEDS = "future_needs", _("The customer's predicted future needs")
-    RESOURCES = "resources", _("Resources to invest")
-
-
 class PlanSection(Versioned):
     """One section's text; `version` refuses a save made on top of an older text."""
 
@@ -161,6 +148,11 @@ class PlanSection(Versioned):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def prompt(self) -> str:
+        """The question the section answers, in the reader's language."""
+        return str(PROMPTS[SectionKind(self.kind)])
 
 
 class PlanRevision(models.Model):

@@ -18,7 +18,8 @@ from accounts.models.money import base_amount
 from accounts.periods import add_months, trailing_window
 from accounts.selectors import group_units
 
-from .models import AccountPlan, PlanRevision, PlanSettings, SectionKind
+from .models import AccountPlan, PlanRevision, PlanSection, PlanSettings, SectionKind
+from .sections import PRIORITIES, SWOT
 
 
 @dataclass
@@ -166,6 +167,12 @@ def plan_history(plan: AccountPlan) -> list[Change]:
     return changes[::-1]
 
 
+def section_last_author(section: PlanSection):
+    """Who wrote the section's stored text (None for a section never saved)."""
+    revision = section.plan.revisions.filter(what=section.kind).select_related("by").first()
+    return revision.by if revision else None
+
+
 def _event(what: str) -> str:
     if what in SectionKind.values:
         return str(SectionKind(what).label)
@@ -212,17 +219,6 @@ def plan_checklist(plan: AccountPlan) -> list[Check]:
     """What a plan ready for its director has (004's aspects): the analysis, a strategy
     and a goal with a target are required; the rest makes it a good plan."""
     texts = {s.kind: s.text.strip() for s in plan.sections.all()}
-    priorities = [
-        SectionKind.PRIORITIES_SHORT,
-        SectionKind.PRIORITIES_MEDIUM,
-        SectionKind.PRIORITIES_LONG,
-    ]
-    swot = [
-        SectionKind.STRENGTHS,
-        SectionKind.WEAKNESSES,
-        SectionKind.OPPORTUNITIES,
-        SectionKind.THREATS,
-    ]
     analysis = bool(texts.get(SectionKind.INDUSTRY))
     targets = bool(plan.contract_value_target or plan.payments_target)
     return [
@@ -231,9 +227,41 @@ def plan_checklist(plan: AccountPlan) -> list[Check]:
         Check(str(_("At least one goal has a target")), plan.goals.exists(), True),
         Check(
             str(_("The customer's priorities are written")),
-            any(texts.get(k) for k in priorities),
+            any(texts.get(k) for k in PRIORITIES),
             False,
         ),
-        Check(str(_("Every SWOT quadrant is written")), all(texts.get(k) for k in swot), False),
+        Check(str(_("Every SWOT quadrant is written")), all(texts.get(k) for k in SWOT), False),
         Check(str(_("The contract value or payments target is set")), targets, False),
     ]
+
+
+@dataclass
+class Completeness:
+    """How much of the plan is filled in: every text section, the strategy, the targets,
+    a goal, the key people and an action each count as one part."""
+
+    missing: list[str]
+    total: int
+
+    @property
+    def done(self) -> int:
+        return self.total - len(self.missing)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total)
+
+
+def plan_completeness(plan: AccountPlan) -> Completeness:
+    parts = [(str(s.get_kind_display()), bool(s.text.strip())) for s in plan.sections.all()]
+    parts += [
+        (str(_("Strategy")), bool(plan.strategy)),
+        (
+            str(_("Contract value or payments target")),
+            bool(plan.contract_value_target or plan.payments_target),
+        ),
+        (str(_("Goals and KPIs")), plan.goals.exists()),
+        (str(_("Key people with targets")), plan.people.exists()),
+        (str(_("Action list")), plan.actions.exists()),
+    ]
+    return Completeness(missing=[label for label, done in parts if not done], total=len(parts))

@@ -93,15 +93,31 @@ def plan_create(*, account: Account, fiscal_year: int, by, copy_from: AccountPla
     return plan
 
 
+# The plan page saves a section at every pause in typing: one author's saves of one
+# section in a row, each within this time of the last, make one revision in the History.
+REVISION_WINDOW = timedelta(minutes=10)
+
+
 @transaction.atomic
 def section_save(*, section: PlanSection, text: str, version: int, by) -> PlanSection:
     plan = section.plan
     require(by, CHANGE, plan)
     require_status(plan, PlanStatus.DRAFT)
+    if text == section.text:
+        return section  # an autosave with nothing new: no version, no revision
     if not claim_version(PlanSection, section.pk, version, text=text):
         section.refresh_from_db()
         raise StaleEdit(section)
-    PlanRevision.objects.create(plan=plan, what=section.kind, text=text, by=by)
+    now = timezone.now()
+    last = plan.revisions.first()
+    if (
+        last
+        and (last.what, last.by_id) == (section.kind, by.pk)
+        and last.at > now - REVISION_WINDOW
+    ):
+        PlanRevision.objects.filter(pk=last.pk).update(text=text, at=now)
+    else:
+        PlanRevision.objects.create(plan=plan, what=section.kind, text=text, by=by)
     section.refresh_from_db()
     return section
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import trail, views
+from . import trail, views, whitespace
 
 app_name = "plans"
 
@@ -14,15 +14,15 @@ urlpatterns = [
     path("<int:pk>/sections/<str:kind>/", views.section_edit, name="section"),
     path("<int:pk>/reviews/", views.review_create, name="review_create"),
     path("<int:pk>/reviews/<int:quarter>/sign-off/", views.review_sign_off, name="review_sign_off"),
-    path("<int:pk>/whitespace/", views.whitespace, name="whitespace"),
+    path("<int:pk>/whitespace/", whitespace.whitespace, name="whitespace"),
     path(
         "<int:pk>/whitespace/<int:unit_pk>/<int:line_pk>/",
-        views.whitespace_cell,
+        whitespace.whitespace_cell,
         name="whitespace_cell",
     ),
     path(
         "<int:pk>/whitespace/<int:unit_pk>/<int:line_pk>/opportunity/",
-        views.whitespace_opportunity,
+        whitespace.whitespace_opportunity,
         name="whitespace_opportunity",
     ),
     path("<int:pk>/rows/<str:which>/", views.plan_rows, name="rows"),

@@ -4,15 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Account, ProductLine
-from accounts.selectors import group_units
+from accounts.models import Account
 from kamcrm.query import query_values
 from kamcrm.versioning import StaleEdit
 
@@ -24,9 +24,9 @@ from .forms import (
     ReviewForm,
     SectionForm,
     TargetsForm,
-    WhitespaceCellForm,
 )
-from .models import AccountPlan, PlanSettings, PlanStatus, SectionKind, WhitespaceMark
+from .models import AccountPlan, PlanSettings, PlanStatus, SectionKind
+from .sections import laid_out
 
 CHANGE, APPROVE = services.CHANGE, services.APPROVE
 
@@ -44,12 +44,29 @@ def service_refusals(view):
             raise Http404 from None
         except ValidationError as error:
             messages.error(request, error.messages[0])
+            if in_place(request):  # the whole page, not a fragment of it, shows why
+                return HttpResponse(
+                    headers={"HX-Redirect": reverse("plans:detail", args=[kwargs["pk"]])}
+                )
             return redirect("plans:detail", pk=kwargs["pk"])
 
     return wrapper
 
 
-def _plan(request: HttpRequest, pk: int) -> AccountPlan:
+def in_place(request: HttpRequest) -> bool:
+    """Asked by htmx for a fragment of the plan page, rather than for a page."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def swapped_for(response: HttpResponse, fragment: str) -> HttpResponse:
+    """The response replaces the page's `fragment` (a CSS selector), whatever the request
+    aimed at: an autosave aims at nothing, a refused or finished one replaces its card."""
+    response["HX-Retarget"] = fragment
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def visible_plan(request: HttpRequest, pk: int) -> AccountPlan:
     return get_object_or_404(
         AccountPlan.objects.visible_to(request.user).select_related(
             "account__owner__team", "approved_by"
@@ -136,22 +153,25 @@ def plan_create(request: HttpRequest, account_pk: int) -> HttpResponse:
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     reviews = list(plan.reviews.select_related("reviewed_by", "signed_off_by"))
+    can_edit = request.user.has_perm(CHANGE, plan)
     return render(
         request,
         "plans/plan_detail.html",
         {
             "plan": plan,
-            "sections": plan.sections.all(),
+            "sections": laid_out(plan.sections.all()),
             "reviews": reviews,
             "quarters_open": [q for q in range(1, 5) if q not in {r.quarter for r in reviews}],
             "actuals": selectors.plan_actuals(plan),
             "checklist": selectors.plan_checklist(plan) if plan.status == PlanStatus.DRAFT else [],
+            "completeness": selectors.plan_completeness(plan),
             "people": selectors.people_summary(plan),
             "goals": plan.goals.all(),
             "actions": plan.actions.select_related("owner"),
-            "can_edit": request.user.has_perm(CHANGE, plan),
+            "can_edit": can_edit,
+            "can_edit_texts": can_edit and plan.status == PlanStatus.DRAFT,
             "can_approve": request.user.has_perm(APPROVE, plan),
         },
     )
@@ -159,10 +179,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @service_refusals
 def section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     if kind not in SectionKind.values or not request.user.has_perm(CHANGE, plan):
         raise Http404
     section = plan.sections.get(kind=kind)
+    if in_place(request):
+        return _section_in_place(request, plan, section)
     form = SectionForm(
         request.POST or None, initial={"text": section.text, "version": section.version}
     )
@@ -187,9 +209,41 @@ def section_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return render(request, "plans/section_edit.html", context)
 
 
+def _section_in_place(request: HttpRequest, plan: AccountPlan, section) -> HttpResponse:
+    """The plan page's editor for one section: GET opens it in the section's card, each
+    POST autosaves, and the one with `done` closes it again."""
+    services.require_status(plan, PlanStatus.DRAFT)
+    editor = "plans/includes/section_editor.html"
+    context = {"plan": plan, "section": section, "editable": True}
+    if request.method != "POST":
+        return render(request, editor, context | {"text": section.text})
+    form = SectionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    text = form.cleaned_data["text"]
+    try:
+        section = services.section_save(
+            section=section, text=text, version=form.cleaned_data["version"], by=request.user
+        )
+    except StaleEdit as conflict:
+        # Autosave stops: the user's text stays in the box, the stored one under it.
+        stored = conflict.current
+        context |= {"section": stored, "text": text, "conflict": stored}
+        context["conflict_by"] = selectors.section_last_author(stored)
+        return swapped_for(render(request, editor, context, status=409), f"#section-{section.kind}")
+    context |= {
+        "section": section,
+        "done": "done" in request.POST,
+        "saved_at": timezone.localtime(),
+        "completeness": selectors.plan_completeness(plan),
+    }
+    response = render(request, "plans/includes/section_saved.html", context)
+    return swapped_for(response, f"#section-{section.kind}") if context["done"] else response
+
+
 @service_refusals
 def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     if not request.user.has_perm(CHANGE, plan):
         raise Http404
     form = TargetsForm(request.POST or None, instance=plan)
@@ -216,7 +270,7 @@ def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @service_refusals
 @require_POST
 def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     if action == "submit":
         services.plan_submit(plan=plan, by=request.user)
     elif action == "approve":
@@ -236,7 +290,7 @@ def plan_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @service_refusals
 @require_POST
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     if not request.user.has_perm(CHANGE, plan):
         raise Http404  # before the form: an outsider learns nothing from its errors
     form = ReviewForm(request.POST)
@@ -251,7 +305,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
 @service_refusals
 @require_POST
 def review_sign_off(request: HttpRequest, pk: int, quarter: int) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     review = get_object_or_404(plan.reviews, quarter=quarter)
     services.review_sign_off(review=review, by=request.user)
     messages.success(request, _("Q%(q)d review signed off.") % {"q": quarter})
@@ -259,7 +313,7 @@ def review_sign_off(request: HttpRequest, pk: int, quarter: int) -> HttpResponse
 
 
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     return render(
         request,
         "plans/plan_history.html",
@@ -283,7 +337,7 @@ ROW_TITLES = {
 
 @service_refusals
 def plan_rows(request: HttpRequest, pk: int, which: str) -> HttpResponse:
-    plan = _plan(request, pk)
+    plan = visible_plan(request, pk)
     if which not in ROW_FORMSETS or not request.user.has_perm(CHANGE, plan):
         raise Http404
     services.require_status(plan, *ROW_STATES[which])
@@ -307,52 +361,3 @@ def plan_rows(request: HttpRequest, pk: int, which: str) -> HttpResponse:
         {"plan": plan, "formset": formset, "title": ROW_TITLES[which]},
         status=409 if stale else 200,
     )
-
-
-def whitespace(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    return render(
-        request,
-        "plans/whitespace.html",
-        {
-            "plan": plan,
-            "grid": selectors.whitespace_grid(plan=plan, user=request.user),
-            "can_edit": request.user.has_perm(CHANGE, plan),
-            "marks": WhitespaceMark.choices,
-        },
-    )
-
-
-def _cell(request: HttpRequest, plan: AccountPlan, unit_pk: int, line_pk: int, *, to_sell=False):
-    """A unit of the plan's group (one the user may change, to open a deal there)."""
-    group = {
-        node.account.pk for node in group_units(account=plan.account, user=request.user).walk()
-    }
-    units = Account.objects.editable_by(request.user) if to_sell else Account.objects.all()
-    unit = get_object_or_404(units.filter(pk__in=group), pk=unit_pk)
-    return unit, get_object_or_404(ProductLine, pk=line_pk)
-
-
-@service_refusals
-@require_POST
-def whitespace_cell(request: HttpRequest, pk: int, unit_pk: int, line_pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    unit, line = _cell(request, plan, unit_pk, line_pk)
-    form = WhitespaceCellForm(request.POST)
-    if form.is_valid():
-        services.whitespace_mark(
-            plan=plan, unit=unit, product_line=line, by=request.user, **form.cleaned_data
-        )
-    return redirect("plans:whitespace", pk=plan.pk)
-
-
-@service_refusals
-@require_POST
-def whitespace_opportunity(request: HttpRequest, pk: int, unit_pk: int, line_pk: int):
-    plan = _plan(request, pk)
-    unit, line = _cell(request, plan, unit_pk, line_pk, to_sell=True)
-    opportunity = services.whitespace_to_opportunity(
-        plan=plan, unit=unit, product_line=line, by=request.user
-    )
-    messages.success(request, _("Cross-sell opportunity created: size it and set its close date."))
-    return redirect("accounts:opportunity_update", pk=unit.pk, opportunity_pk=opportunity.pk)

@@ -21,10 +21,14 @@ def test_a_plan_goes_from_draft_to_its_first_review(page, live_server, kam1, dir
     page.get_by_role("link", name="Account plan").click()
     page.get_by_role("button", name="Start the plan").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("Draft")
-    page.locator("#s-industry").locator("xpath=..").get_by_role("link", name="Edit").click()
-    page.get_by_label("Text").fill("Cement demand in Thailand grows 4 % a year.")
-    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()  # htmx is bound once the page has loaded
+    page.get_by_test_id("edit-industry").click()  # edited in place (test_plan_page.py)
+    page.get_by_role("textbox", name="Industry and customer analysis").fill(
+        "Cement demand in Thailand grows 4 % a year."
+    )
+    page.get_by_role("button", name="Done").click()
     expect(page.get_by_text("Cement demand in Thailand grows 4 % a year.")).to_be_visible()
+    page.reload()
     expect(page.get_by_test_id("checklist")).to_contain_text("(needed to submit)")
     # The checklist's other needs, set directly: their pages have tests of their own.
     plan = AccountPlan.objects.get(account=account)

@@ -12,6 +12,12 @@ def account(kam1):
     return AccountFactory(name="Siam Cement", owner=kam1)
 
 
+def plan_for(owner, name="Siam Cement"):
+    """A new draft of this fiscal year, on a new account of `owner`'s."""
+    year = PlanSettings.current().fiscal_year_of(timezone.localdate())
+    return plan_create(account=AccountFactory(name=name, owner=owner), fiscal_year=year, by=owner)
+
+
 @pytest.fixture
 def plan(account, kam1):
     year = PlanSettings.current().fiscal_year_of(timezone.localdate())

@@ -1,0 +1,56 @@
+"""The plan page in Chromium: a section written in place is saved as the KAM types, and
+a save on top of someone else's newer text is refused with both texts in view."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from plans.services import section_save
+from tests.browser.conftest import sign_in
+from tests.factories import PASSWORD
+from tests.plans.conftest import plan_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def plan_page(page, live_server, kam1):
+    plan = plan_for(kam1)
+    sign_in(page, live_server, "kam1", PASSWORD)
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    return plan
+
+
+def test_it_saves_a_section_as_the_kam_types(page, plan_page):
+    expect(page.get_by_test_id("completeness")).to_contain_text("0 of 15 parts")
+    page.get_by_test_id("edit-threats").click()
+    box = page.get_by_role("textbox", name="SWOT: threats")
+    expect(box).to_have_attribute("placeholder", re.compile("What could we lose"))
+
+    box.fill("A Chinese competitor opens a plant in Rayong.")
+
+    expect(page.get_by_test_id("status-threats")).to_contain_text("Saved at")
+    expect(page.get_by_test_id("completeness")).to_contain_text("1 of 15 parts")
+    page.reload()  # never closed with Done: it was saved all the same
+    expect(page.locator("#section-threats")).to_contain_text("opens a plant in Rayong")
+
+
+def test_it_refuses_to_write_over_a_newer_text(page, plan_page, admin):
+    page.get_by_test_id("edit-industry").click()
+    box = page.get_by_role("textbox", name="Industry and customer analysis")
+    expect(box).to_be_visible()  # opened at version 1
+    section = plan_page.sections.get(kind="industry")
+    section_save(section=section, text="Written by the admin meanwhile.", version=1, by=admin)
+
+    box.fill("Written by the KAM.")
+
+    expect(page.get_by_test_id("conflict")).to_be_visible()
+    expect(page.get_by_test_id("stored-text")).to_contain_text("Written by the admin meanwhile.")
+    box = page.get_by_role("textbox", name="Industry and customer analysis")
+    expect(box).to_have_value("Written by the KAM.")
+    box.fill("Written by the KAM, merged with the admin's words.")
+    page.get_by_role("button", name="Save my text").click()
+    expect(page.locator("#section-industry")).to_contain_text("merged with the admin")
+    section.refresh_from_db()
+    assert section.text == "Written by the KAM, merged with the admin's words."
