@@ -241,6 +241,50 @@ def _section_in_place(request: HttpRequest, plan: AccountPlan, section) -> HttpR
     return swapped_for(response, f"#section-{section.kind}") if context["done"] else response
 
 
+# The plan page's cards edited in place: the template showing each, and what it needs.
+CARDS = {
+    "targets": lambda plan: {"actuals": selectors.plan_actuals(plan)},
+    "goals": lambda plan: {"goals": plan.goals.all()},
+    "actions": lambda plan: {"actions": plan.actions.select_related("owner")},
+    "people": lambda plan: {"people": selectors.people_summary(plan)},
+}
+
+
+def card_editor(request, plan, card: str, context: dict, *, form, title) -> HttpResponse:
+    """A card's form: its own page, or, asked in place, the card on the plan page (422
+    when it has errors and 409 when refused as stale, both shown in the card)."""
+    stale = getattr(form, "stale", False) or any(
+        getattr(row, "stale", False) for row in getattr(form, "forms", [])
+    )
+    status = 409 if stale else 200
+    context |= {"plan": plan, "form": form, "formset": form, "title": title, "which": card}
+    if not in_place(request):
+        return render(request, context.pop("page"), context, status=status)
+    if request.method == "POST" and status == 200:
+        status = 422
+    form_template = (
+        "plans/includes/targets_form.html" if card == "targets" else "plans/includes/rows_form.html"
+    )
+    context |= {"card": card, "form_template": form_template}
+    return render(request, "plans/includes/card_editor.html", context, status=status)
+
+
+def card_saved(request, plan, card: str, message: str) -> HttpResponse:
+    """After a save: back to the plan page, or, in place, the card as it now reads, with
+    the meter and the checklist brought up to date."""
+    if not in_place(request):
+        messages.success(request, message)
+        return redirect("plans:detail", pk=plan.pk)
+    context = CARDS[card](plan) | {
+        "plan": plan,
+        "card_template": f"plans/includes/{card}.html",
+        "can_edit": True,
+        "completeness": selectors.plan_completeness(plan),
+        "checklist": selectors.plan_checklist(plan),
+    }
+    return render(request, "plans/includes/card_saved.html", context)
+
+
 @service_refusals
 def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = visible_plan(request, pk)
@@ -257,13 +301,10 @@ def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit:
             form.refuse()  # the user's entries stay, the stored values beside them
         else:
-            messages.success(request, _("The strategy and targets were saved."))
-            return redirect("plans:detail", pk=plan.pk)
-    return render(
-        request,
-        "plans/targets_edit.html",
-        {"plan": plan, "form": form},
-        status=409 if form.stale else 200,
+            return card_saved(request, plan, "targets", _("The strategy and targets were saved."))
+    context = {"page": "plans/targets_edit.html"}
+    return card_editor(
+        request, plan, "targets", context, form=form, title=gettext_lazy("Strategy and targets")
     )
 
 
@@ -352,12 +393,7 @@ def plan_rows(request: HttpRequest, pk: int, which: str) -> HttpResponse:
             formset = rows(request.POST, instance=plan, form_kwargs={"plan": plan})
             formset.is_valid()
         else:
-            messages.success(request, _("%(what)s saved.") % {"what": ROW_TITLES[which]})
-            return redirect("plans:detail", pk=plan.pk)
-    stale = any(getattr(form, "stale", False) for form in formset.forms)
-    return render(
-        request,
-        "plans/plan_rows.html",
-        {"plan": plan, "formset": formset, "title": ROW_TITLES[which]},
-        status=409 if stale else 200,
-    )
+            message = _("%(what)s saved.") % {"what": ROW_TITLES[which]}
+            return card_saved(request, plan, which, message)
+    context = {"page": "plans/plan_rows.html"}
+    return card_editor(request, plan, which, context, form=formset, title=ROW_TITLES[which])

@@ -54,3 +54,18 @@ def test_it_refuses_to_write_over_a_newer_text(page, plan_page, admin):
     expect(page.locator("#section-industry")).to_contain_text("merged with the admin")
     section.refresh_from_db()
     assert section.text == "Written by the KAM, merged with the admin's words."
+
+
+def test_it_adds_a_goal_without_leaving_the_page(page, plan_page):
+    page.get_by_test_id("edit-goals").click()
+    card = page.locator("#card-goals")
+    card.get_by_label("Goal or KPI").first.fill("Revenue against target")
+    card.get_by_label("Target").first.fill("95")
+    card.get_by_label("Unit").first.fill("%")
+    card.get_by_role("button", name="Save").click()
+
+    expect(page.locator("#card-goals")).to_contain_text("Revenue against target")
+    checklist = page.get_by_test_id("checklist")
+    expect(checklist).to_contain_text(re.compile(r"done:\s+At least one goal has a target"))
+    expect(page.get_by_test_id("completeness")).to_contain_text("1 of 15 parts")
+    assert plan_page.goals.get().name == "Revenue against target"

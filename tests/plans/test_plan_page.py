@@ -5,7 +5,9 @@ from django.urls import reverse
 
 from plans.models import PlanStatus, SectionKind
 from plans.sections import PROMPTS
+from tests.forms import posted
 from tests.plans.conftest import make_ready
+from tests.plans.test_plan_parts import formset
 
 IN_PLACE = {"HTTP_HX_REQUEST": "true"}
 
@@ -144,3 +146,67 @@ def test_the_swot_is_a_two_by_two(client, kam1, plan):
     assert -1 not in positions
     assert positions == sorted(positions)
     assert "row-cols-md-2" in html.split('data-testid="swot"')[0].rsplit("<div", 1)[1]
+
+
+def test_it_edits_the_targets_in_their_card(client, kam1, plan):
+    client.force_login(kam1)
+    url = reverse("plans:targets", args=[plan.pk])
+    opened = client.get(url, **IN_PLACE)
+    assert 'id="card-targets"' in opened.content.decode()
+    assert "<html" not in opened.content.decode()
+
+    data = posted(opened.context["form"]) | {"payments_target": "1500000"}
+    saved = client.post(url, data, **IN_PLACE)
+
+    plan.refresh_from_db()
+    assert plan.payments_target == 1_500_000
+    html = saved.content.decode()
+    assert 'id="card-targets"' in html
+    assert "1,500,000" in html  # the card as it now reads
+    assert 'id="checklist"' in html  # the checklist brought up to date beside it
+    assert "hx-swap-oob" in html
+
+
+def test_a_target_form_with_errors_stays_in_its_card(client, kam1, plan):
+    client.force_login(kam1)
+    url = reverse("plans:targets", args=[plan.pk])
+    data = posted(client.get(url, **IN_PLACE).context["form"]) | {"payments_target": "lots"}
+
+    response = client.post(url, data, **IN_PLACE)
+
+    assert response.status_code == 422
+    assert 'id="card-targets"' in response.content.decode()
+    assert response.context["form"].errors["payments_target"]
+    plan.refresh_from_db()
+    assert plan.payments_target == 0
+
+
+def test_a_stale_target_edit_is_refused_in_its_card(client, kam1, admin, plan):
+    client.force_login(kam1)
+    url = reverse("plans:targets", args=[plan.pk])
+    data = posted(client.get(url, **IN_PLACE).context["form"])
+    client.force_login(admin)
+    client.post(url, data | {"payments_target": "900000"}, **IN_PLACE)
+    client.force_login(kam1)
+
+    response = client.post(url, data | {"payments_target": "1500000"}, **IN_PLACE)
+
+    assert response.status_code == 409
+    assert 'id="card-targets"' in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.payments_target == 900_000
+
+
+def test_it_adds_a_goal_in_its_card(client, kam1, plan):
+    client.force_login(kam1)
+    url = reverse("plans:rows", args=[plan.pk, "goals"])
+    assert 'id="card-goals"' in client.get(url, **IN_PLACE).content.decode()
+    rows = [{"name": "Retention", "unit": "%", "target": "95", "actual": ""}]
+
+    response = client.post(url, formset("goals", rows), **IN_PLACE)
+
+    assert plan.goals.get().name == "Retention"
+    html = response.content.decode()
+    assert 'id="card-goals"' in html
+    assert "Retention" in html
+    assert 'value="1" max="15"' in html  # the meter moved
