@@ -210,3 +210,20 @@ def test_it_adds_a_goal_in_its_card(client, kam1, plan):
     assert 'id="card-goals"' in html
     assert "Retention" in html
     assert 'value="1" max="15"' in html  # the meter moved
+
+
+def test_the_plan_history_trail_and_whitespace_are_tabs_of_one_page(client, kam1, plan):
+    client.force_login(kam1)
+
+    for name, current in [
+        ("detail", "Plan"),
+        ("history", "History"),
+        ("whitespace", "Whitespace map"),
+    ]:
+        html = client.get(reverse(f"plans:{name}", args=[plan.pk])).content.decode()
+        tabs = html.split('aria-label="Plan views"')[1].split("</nav>")[0]
+        assert (
+            f'aria-current="page" href="{reverse(f"plans:{name}", args=[plan.pk])}">{current}'
+            in tabs
+        )
+        assert tabs.count("nav-link") == 4
