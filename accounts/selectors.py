@@ -22,6 +22,7 @@ from .models import (
 )
 from .models.money import MONEY_SUM, base_amount
 from .periods import month_starts, trailing_window
+from .stakeholder_map import layout
 
 ZERO = Decimal(0)
 FIGURES = ("list_revenue_12m", "list_open_pipeline", "list_potential")
@@ -237,8 +238,9 @@ def monthly_revenue(*, account: Account, as_of: date | None = None, months: int 
     return [(month, totals.get(month) or ZERO) for month in month_starts(start, end)]
 
 
-def account_page(*, account: Account, user) -> dict:
-    """Everything the account page shows, in a fixed number of queries."""
+def stakeholder_card(*, account: Account, centre: str | int | None = None) -> dict:
+    """The account page's people: everyone, their influence links, the buying centres, and
+    the map, of everyone or of one buying centre's members (`centre`, its id)."""
     stakeholders = list(
         Stakeholder.objects.filter(account=account).select_related(
             "reports_to", "relationship_holder"
@@ -247,19 +249,32 @@ def account_page(*, account: Account, user) -> dict:
     links = list(
         InfluenceLink.objects.filter(source__account=account).select_related("source", "target")
     )
+    centres = list(
+        BuyingCentre.objects.filter(account=account)
+        .select_related("opportunity")
+        .prefetch_related("memberships__stakeholder")
+    )
+    shown = next((c for c in centres if str(c.pk) == str(centre)), None)
+    members = {m.stakeholder_id for m in shown.memberships.all()} if shown else None
+    return {
+        "stakeholders": stakeholders,
+        "influence_links": links,
+        "buying_centres": centres,
+        "centre": shown,
+        "stakeholder_map": layout(stakeholders, links, only=members),
+    }
+
+
+def account_page(*, account: Account, user, centre: str | None = None) -> dict:
+    """Everything the account page shows, in a fixed number of queries."""
     today = timezone.localdate()
     activities = list(
         Activity.objects.filter(account=account).prefetch_related("stakeholders")[:20]
     )
     group = account_group(account=account, user=user)
-    return {
+    return stakeholder_card(account=account, centre=centre) | {
         "group": group,
         "group_rows": list(group.rows(account.pk)),
-        "stakeholders": stakeholders,
-        "influence_links": links,
-        "buying_centres": BuyingCentre.objects.filter(account=account)
-        .select_related("opportunity")
-        .prefetch_related("memberships__stakeholder"),
         "opportunities": Opportunity.objects.filter(account=account)
         .select_related("stage", "currency", "product_line", "owner")
         .prefetch_related("competitors")

@@ -52,7 +52,13 @@ def at_decision_level(person: Stakeholder) -> bool:
     return person.buying_role in DECISION_ROLES or person.level in DECISION_LEVELS
 
 
-def layout(people: list[Stakeholder], links: list[InfluenceLink]) -> StakeholderMap:
+def layout(
+    everyone: list[Stakeholder], links: list[InfluenceLink], only: set[int] | None = None
+) -> StakeholderMap:
+    """The map of `everyone`, or of those of them in `only` (a buying centre's members):
+    someone whose boss is not shown heads a tree of their own. Whether the account has a
+    supporter at decision level is answered for everyone, shown or not."""
+    people = [person for person in everyone if only is None or person.pk in only]
     by_id = {person.pk: person for person in people}
     children: dict[int | None, list[Stakeholder]] = {}
     for person in people:
@@ -118,6 +124,6 @@ def layout(people: list[Stakeholder], links: list[InfluenceLink]) -> Stakeholder
         width=int(width),
         height=int(height),
         has_decision_supporter=any(
-            p.attitude == Attitude.SUPPORTER and at_decision_level(p) for p in people
+            p.attitude == Attitude.SUPPORTER and at_decision_level(p) for p in everyone
         ),
     )

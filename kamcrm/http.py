@@ -1,6 +1,6 @@
 """Requests as the views see them."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from .models import User
 
@@ -10,3 +10,16 @@ class SignedInRequest(HttpRequest):
     check and the emailed password link): its user is a User, never anonymous."""
 
     user: User
+
+
+def in_place(request: HttpRequest) -> bool:
+    """Asked by htmx for a fragment of a page (a card, a side panel), not for a page."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def swapped_for(response: HttpResponse, fragment: str) -> HttpResponse:
+    """The response replaces the page's `fragment` (a CSS selector), whatever the request
+    aimed at: an autosave aims at nothing, a refused or finished one replaces its card."""
+    response["HX-Retarget"] = fragment
+    response["HX-Reswap"] = "outerHTML"
+    return response

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
+from kamcrm.http import in_place, swapped_for
 from kamcrm.query import query_values
 from kamcrm.versioning import StaleEdit
 
@@ -51,19 +52,6 @@ def service_refusals(view):
             return redirect("plans:detail", pk=kwargs["pk"])
 
     return wrapper
-
-
-def in_place(request: HttpRequest) -> bool:
-    """Asked by htmx for a fragment of the plan page, rather than for a page."""
-    return request.headers.get("HX-Request") == "true"
-
-
-def swapped_for(response: HttpResponse, fragment: str) -> HttpResponse:
-    """The response replaces the page's `fragment` (a CSS selector), whatever the request
-    aimed at: an autosave aims at nothing, a refused or finished one replaces its card."""
-    response["HX-Retarget"] = fragment
-    response["HX-Reswap"] = "outerHTML"
-    return response
 
 
 def visible_plan(request: HttpRequest, pk: int) -> AccountPlan:

@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from kamcrm.http import in_place
 from kamcrm.versioning import StaleEdit
 
 from ..models import Account
 from ..models.accounts import is_reporting_cycle
+from ..selectors import stakeholder_card
 from ..services import account_part_save
 
 
@@ -36,9 +38,13 @@ def edit_child(
     title: str,
     model=None,
     child_pk: int | None = None,
+    panel: bool = False,
     **form_kwargs,
 ) -> HttpResponse:
-    """Create or change one thing that belongs to an account, then go back to the account."""
+    """Create or change one thing that belongs to an account, then go back to the account;
+    with `panel`, asked in place (htmx), in the account page's side panel, and the saved
+    change redraws the page's stakeholder map."""
+    panel = panel and in_place(request)
     account = editable_account(request, pk)
     instance = get_object_or_404(model, account=account, pk=child_pk) if child_pk else None
     form = form_class(request.POST or None, instance=instance, account=account, **form_kwargs)
@@ -58,11 +64,27 @@ def edit_child(
             else:
                 form.add_error(None, _("Someone added this a moment ago; it is already there."))
         else:
+            if panel:
+                return _saved_in_panel(request, account, saved)
             messages.success(request, _("%(thing)s was saved.") % {"thing": saved})
             return redirect("accounts:detail", pk=account.pk)
+    status = 409 if conflict or getattr(form, "stale", False) else 200
+    if panel and request.method == "POST" and status == 200:
+        status = 422  # errors, shown in the panel
     return render(
         request,
-        "accounts/child_form.html",
-        {"account": account, "form": form, "title": title},
-        status=409 if conflict or getattr(form, "stale", False) else 200,
+        "accounts/includes/panel_form.html" if panel else "accounts/child_form.html",
+        {"account": account, "form": form, "title": title, "person": instance},
+        status=status,
     )
+
+
+def _saved_in_panel(request: HttpRequest, account: Account, saved) -> HttpResponse:
+    context = stakeholder_card(account=account) | {
+        "account": account,
+        "can_edit": True,
+        "saved": saved,
+    }
+    response = render(request, "accounts/includes/panel_saved.html", context)
+    response["HX-Trigger"] = "panel-done"
+    return response

@@ -24,7 +24,6 @@ from ..models.accounts import is_group_cycle
 from ..selectors import account_list, account_page, monthly_revenue
 from ..services import account_save
 from ..snapshots import monthly_history
-from ..stakeholder_map import layout
 from ..tactics import TACTICS
 
 
@@ -149,14 +148,13 @@ def _page_context(request: HttpRequest, pk: int) -> dict:
         ),
         pk=pk,
     )
-    context = account_page(account=account, user=request.user)
+    context = account_page(account=account, user=request.user, centre=request.GET.get("centre"))
     thresholds, today = Thresholds.current(), timezone.localdate()
     days, stale = thresholds.freshness(account.nine_box_class, context["last_activity"], today)
     context.update(
         account=account,
         can_edit=request.user.has_perm("accounts.change_account", account),
         can_plan=request.user.has_perm("plans.add_accountplan", account),
-        stakeholder_map=layout(context["stakeholders"], context["influence_links"]),
         days_since_contact=days,
         contact_rhythm_days=thresholds.rhythm_for(account.nine_box_class),
         is_stale=stale,

@@ -23,6 +23,7 @@ def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int | None =
         model=Stakeholder,
         child_pk=stakeholder_pk,
         title=title,
+        panel=True,
     )
 
 
@@ -68,4 +69,13 @@ def stakeholders_bulk_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def influence_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Influence that crosses the org chart: who sways whose decision."""
-    return edit_child(request, pk, form_class=InfluenceLinkForm, title=_("New influence link"))
+    # From a person's panel on the map: their influence, with them already chosen.
+    initial = {"source": request.GET.get("source", "")}
+    return edit_child(
+        request,
+        pk,
+        form_class=InfluenceLinkForm,
+        title=_("New influence link"),
+        panel=True,
+        initial=initial,
+    )

@@ -54,7 +54,8 @@ def test_main_pages_have_no_critical_or_serious_violation(page, live_server):
 
 OVERFLOWING = """() => [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
-                 && !e.closest('.table-responsive, .overflow-auto, svg, .collapse'))
+                 && !e.closest('.table-responsive, .overflow-auto, svg, .collapse')
+                 && getComputedStyle(e).visibility !== 'hidden')  // a closed side panel
     .slice(0, 3).map(e => e.tagName + '.' + e.className)"""
 
 

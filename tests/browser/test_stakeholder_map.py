@@ -14,7 +14,9 @@ def test_a_kam_adds_a_stakeholder_below_their_boss_and_sees_the_map(page, live_s
 
     page.goto(f"{live_server.url}/accounts/")
     page.get_by_role("link", name="Siam Cement").click()
-    page.get_by_role("link", name="Add person").click()
+    page.wait_for_load_state()  # htmx is bound once the page has loaded
+    page.get_by_role("link", name="Add person").click()  # opens in the side panel
+    expect(page.get_by_test_id("person-panel")).to_be_visible()
     page.get_by_label("Name").fill("Khun Malee")
     page.get_by_label("Title").fill("Plant manager")
     page.get_by_label("Reports to").select_option(label="Khun Anan")
@@ -22,7 +24,7 @@ def test_a_kam_adds_a_stakeholder_below_their_boss_and_sees_the_map(page, live_s
     page.get_by_label("Buying role").select_option(label="Decision maker")
     page.get_by_role("button", name="Save").click()
 
-    expect(page.get_by_text("Khun Malee was saved.")).to_be_visible()
+    expect(page.get_by_test_id("person-panel")).to_be_hidden()  # closed once saved
     stakeholder_map = page.get_by_test_id("stakeholder-map")
     expect(stakeholder_map.get_by_test_id("map-node")).to_have_count(2)
     malee = stakeholder_map.get_by_test_id("map-node").filter(has_text="Khun Malee")
@@ -32,3 +34,47 @@ def test_a_kam_adds_a_stakeholder_below_their_boss_and_sees_the_map(page, live_s
     # The reporting line runs from the boss's box down to the new person's box.
     anan = stakeholder_map.get_by_test_id("map-node").filter(has_text="Khun Anan")
     assert anan.bounding_box()["y"] < malee.bounding_box()["y"]
+
+
+def test_a_kam_edits_a_person_from_the_map_and_zooms_in(page, live_server, kam1):
+    account = AccountFactory(name="Siam Cement", owner=kam1)
+    anan = StakeholderFactory(account=account, name="Khun Anan", attitude="neutral")
+    for n in range(6):
+        StakeholderFactory(account=account, name=f"Engineer {n}", reports_to=anan)
+    sign_in(page, live_server, "kam1", PASSWORD)
+    page.goto(f"{live_server.url}/accounts/{account.pk}/")
+    stakeholder_map = page.get_by_test_id("stakeholder-map")
+
+    stakeholder_map.get_by_role("link", name="Edit Khun Anan").click()
+    panel = page.get_by_test_id("person-panel")
+    expect(panel).to_be_visible()
+    panel.get_by_label("Attitude").select_option(label="Supporter")
+    panel.get_by_role("button", name="Save").click()
+
+    expect(panel).to_be_hidden()
+    anan_node = stakeholder_map.get_by_test_id("map-node").filter(has_text="Khun Anan")
+    expect(anan_node).to_have_class("node attitude-supporter")  # the map redrawn
+    anan.refresh_from_db()
+    assert anan.attitude == "supporter"
+
+    whole = stakeholder_map.get_attribute("viewBox")
+    page.get_by_role("button", name="Zoom in").click()
+    zoomed = stakeholder_map.get_attribute("viewBox")
+    assert float(zoomed.split()[2]) < float(whole.split()[2])
+    expect(stakeholder_map).to_have_class("stakeholder-map zoomed")
+    page.get_by_role("button", name="Fit").click()
+    assert stakeholder_map.get_attribute("viewBox") == whole
+
+
+def test_the_map_fits_a_phone(page, live_server, kam1):
+    account = AccountFactory(name="Siam Cement", owner=kam1)
+    anan = StakeholderFactory(account=account, name="Khun Anan")
+    for n in range(8):
+        StakeholderFactory(account=account, name=f"Engineer {n}", reports_to=anan)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "kam1", PASSWORD)
+    page.goto(f"{live_server.url}/accounts/{account.pk}/")
+
+    box = page.get_by_test_id("stakeholder-map").bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390  # drawn 1,616 px wide, shown whole
