@@ -26,7 +26,7 @@ from .forms import (
     SectionForm,
     TargetsForm,
 )
-from .models import AccountPlan, PlanSettings, PlanStatus, SectionKind
+from .models import AccountPlan, PlanSettings, PlanStatus, SectionKind, accounts_needing_plan
 from .sections import laid_out
 
 CHANGE, APPROVE = services.CHANGE, services.APPROVE
@@ -91,10 +91,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(plans, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # What to do next: the reader's own accounts that 004 expects a plan for this year.
+    needing = accounts_needing_plan(
+        Account.objects.filter(owner=request.user), fiscal_year=current_year
+    ).order_by("name")
     return render(
         request,
         "plans/plan_list.html",
         {
+            "needing_plan": needing[:10],
+            "needing_count": needing.count(),
+            "current_year": current_year,
             "page_obj": page,
             "plans": page.object_list,
             "year": year,

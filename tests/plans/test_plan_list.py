@@ -61,3 +61,19 @@ def test_the_list_and_the_plan_run_a_bounded_number_of_queries(
         assert len(listed(client.get(reverse("plans:list")))) == 25
     with django_assert_max_num_queries(20):
         assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 200
+
+
+def test_it_names_the_kams_accounts_that_need_a_plan(client, kam1, kam2, plan, account):
+    AccountFactory(owner=kam1, name="Needs one", nine_box_class="A")
+    AccountFactory(owner=kam1, name="Class B", nine_box_class="B")
+    AccountFactory(owner=kam2, name="Not mine", nine_box_class="A")
+    account.nine_box_class = "A"  # has its plan already
+    account.save()
+    client.force_login(kam1)
+
+    response = client.get(reverse("plans:list"))
+
+    assert [a.name for a in response.context["needing_plan"]] == ["Needs one"]
+    html = response.content.decode()
+    assert "1 of your class A or C accounts has no plan for FY" in html
+    assert "Start the plan for Needs one" in html
