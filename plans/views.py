@@ -93,7 +93,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     # What to do next: the reader's own accounts that 004 expects a plan for this year.
     needing = accounts_needing_plan(
-        Account.objects.filter(owner=request.user), fiscal_year=current_year
+        Account.objects.filter(owner_id=request.user.pk), fiscal_year=current_year
     ).order_by("name")
     return render(
         request,
