@@ -15,12 +15,14 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
-# (file, user, language, page: a path, or "account" for the demo's biggest group's page)
+# (file, user, language, page: a path, "account" for the demo's biggest group's page, or
+# "plan" for kam1's first plan with a section open in place)
 SHOTS = [
     ("screenshot.png", "kam1", "en", "account"),
     ("dashboard.png", "director1", "en", "/dashboard/"),
     # (English first: a shot in another language leaves the user set to it.)
     ("pipeline.png", "kam1", "en", "/dashboard/pipeline/?view=board"),
+    ("plan.png", "kam1", "en", "plan"),
     ("screenshot-th.png", "kam1", "th", "account"),
 ]
 
@@ -72,6 +74,12 @@ def _take(folder: Path) -> None:
             if path == "account":
                 page.goto(f"{BASE}/accounts/?sort=-revenue")
                 page.locator("table tbody a").first.click()
+            elif path == "plan":
+                page.goto(f"{BASE}/plans/?status=draft")
+                page.locator("table tbody a").first.click()
+                page.wait_for_load_state("load")
+                page.get_by_test_id("edit-opportunities").click()
+                page.locator("#text-opportunities").wait_for()
             else:
                 page.goto(f"{BASE}{path}")
             page.wait_for_load_state("networkidle")

@@ -245,21 +245,21 @@ CARDS = {
 }
 
 
-def card_editor(request, plan, card: str, context: dict, *, form, title) -> HttpResponse:
-    """A card's form: its own page, or, asked in place, the card on the plan page (422
-    when it has errors and 409 when refused as stale, both shown in the card)."""
+def card_editor(request, plan, card: str, page: str, *, form, title) -> HttpResponse:
+    """A card's form (the targets' form, or a formset of rows): its own `page`, or, asked
+    in place, the card on the plan page (422 when it has errors and 409 when refused as
+    stale, both shown in the card)."""
+    rows = card != "targets"
     stale = getattr(form, "stale", False) or any(
         getattr(row, "stale", False) for row in getattr(form, "forms", [])
     )
     status = 409 if stale else 200
-    context |= {"plan": plan, "form": form, "formset": form, "title": title, "which": card}
+    context = {"plan": plan, "formset" if rows else "form": form, "title": title, "which": card}
     if not in_place(request):
-        return render(request, context.pop("page"), context, status=status)
+        return render(request, page, context, status=status)
     if request.method == "POST" and status == 200:
         status = 422
-    form_template = (
-        "plans/includes/targets_form.html" if card == "targets" else "plans/includes/rows_form.html"
-    )
+    form_template = f"plans/includes/{'rows' if rows else 'targets'}_form.html"
     context |= {"card": card, "form_template": form_template}
     return render(request, "plans/includes/card_editor.html", context, status=status)
 
@@ -297,9 +297,13 @@ def targets_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.refuse()  # the user's entries stay, the stored values beside them
         else:
             return card_saved(request, plan, "targets", _("The strategy and targets were saved."))
-    context = {"page": "plans/targets_edit.html"}
     return card_editor(
-        request, plan, "targets", context, form=form, title=gettext_lazy("Strategy and targets")
+        request,
+        plan,
+        "targets",
+        "plans/targets_edit.html",
+        form=form,
+        title=gettext_lazy("Strategy and targets"),
     )
 
 
@@ -390,5 +394,6 @@ def plan_rows(request: HttpRequest, pk: int, which: str) -> HttpResponse:
         else:
             message = _("%(what)s saved.") % {"what": ROW_TITLES[which]}
             return card_saved(request, plan, which, message)
-    context = {"page": "plans/plan_rows.html"}
-    return card_editor(request, plan, which, context, form=formset, title=ROW_TITLES[which])
+    return card_editor(
+        request, plan, which, "plans/plan_rows.html", form=formset, title=ROW_TITLES[which]
+    )
