@@ -54,6 +54,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("plans/", include("plans.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("api/", include("api.urls")),
     path("django-admin/login/", views.admin_login, name="admin_login"),
     path("django-admin/", admin.site.urls),
     path("i18n/setlang/", views.language_set, name="set_language"),

@@ -1,0 +1,82 @@
+"""Two writers on one deal or plan section: the one who read an older version gets 409
+with the record as stored, and nothing of theirs is written."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import OpportunityStage, StageOutcome
+
+pytestmark = pytest.mark.django_db
+
+
+def open_stages():
+    return OpportunityStage.objects.filter(outcome=StageOutcome.OPEN).order_by("order")
+
+
+def test_it_moves_a_deal_to_another_stage(north_world, kam1, token_client):
+    deal = north_world["opportunity"]
+    stage = open_stages().exclude(pk=deal.stage_id).last()
+
+    response = token_client(kam1).patch(
+        reverse("api:opportunity-detail", args=[deal.pk]),
+        {"stage": stage.pk, "version": deal.version},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    deal.refresh_from_db()
+    assert (deal.stage, deal.probability, deal.version) == (stage, stage.default_probability, 2)
+    assert response.json()["version"] == 2
+
+
+def test_a_move_on_top_of_someone_elses_save_is_409(north_world, kam1, token_client):
+    deal = north_world["opportunity"]
+    first, second = open_stages().exclude(pk=deal.stage_id)[:2]
+    api = token_client(kam1)
+    path = reverse("api:opportunity-detail", args=[deal.pk])
+    api.patch(path, {"stage": first.pk, "version": 1}, format="json")
+
+    response = api.patch(path, {"stage": second.pk, "version": 1}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["current"]["stage"] == first.pk
+    deal.refresh_from_db()
+    assert deal.stage == first
+
+
+def test_a_deal_is_not_closed_through_a_move(north_world, kam1, token_client):
+    deal = north_world["opportunity"]
+    won = OpportunityStage.objects.filter(outcome=StageOutcome.WON).first()
+
+    response = token_client(kam1).patch(
+        reverse("api:opportunity-detail", args=[deal.pk]),
+        {"stage": won.pk, "version": deal.version},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    deal.refresh_from_db()
+    assert deal.stage_id != won.pk
+
+
+def test_it_saves_a_plan_section_and_refuses_a_stale_one(north_world, kam1, token_client):
+    plan = north_world["plan"]
+    api = token_client(kam1)
+    path = reverse("api:plan-section", args=[plan.pk, "strengths"])
+
+    saved = api.patch(path, {"text": "Kiln know-how", "version": 1}, format="json")
+    stale = api.patch(path, {"text": "Overwrite", "version": 1}, format="json")
+
+    assert saved.status_code == 200
+    assert stale.status_code == 409
+    assert stale.json()["current"] == {"kind": "strengths", "text": "Kiln know-how", "version": 2}
+    assert plan.sections.get(kind="strengths").text == "Kiln know-how"
+    assert plan.revisions.filter(what="strengths", by=kam1).count() == 1
+
+
+def test_an_unknown_section_is_404(north_world, kam1, token_client):
+    path = reverse("api:plan-section", args=[north_world["plan"].pk, "nope"])
+
+    response = token_client(kam1).patch(path, {"text": "x", "version": 1}, format="json")
+
+    assert response.status_code == 404
