@@ -22,17 +22,22 @@ WRITE_ERRORS = {
 
 
 class Schema(AutoSchema):
-    def get_response_serializers(self):
-        found = super().get_response_serializers()
-        if not isinstance(found, dict):
-            found = {200: found}
-        found = {**ERRORS, 400: BAD_REQUEST, **found}
-        if self.method != "GET":
-            found = {**WRITE_ERRORS, **found}
+    def _get_response_bodies(self, direction="response"):
+        # After the endpoint's own answers (an @extend_schema's too): the errors any
+        # endpoint may give, where it does not describe them itself.
+        bodies = super()._get_response_bodies(direction)
+        errors = {**ERRORS, 400: BAD_REQUEST}
+        if self.method == "GET":
+            # DRF refuses a signed-in reader nothing: 403 is the session's CSRF check.
+            errors[403] = OpenApiResponse(Detail, description="Not allowed.")
         else:
-            # DRF refuses a signed-in user nothing on reads; an anonymous one gets 401.
-            found.setdefault(403, OpenApiResponse(Detail, description="Not allowed."))
-        return found
+            errors.update(WRITE_ERRORS)
+        for code, response in errors.items():
+            if str(code) not in bodies:
+                bodies[str(code)] = self._get_response_for_code(
+                    response, str(code), direction=direction
+                )
+        return bodies
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

@@ -28,6 +28,9 @@ class AccountGroupSerializer(serializers.ModelSerializer):
 
 
 class DossierSerializer(serializers.ModelSerializer):
+    # Text, not a URI: empty when unknown.
+    website = serializers.CharField(read_only=True)
+
     class Meta:
         model = Account
         fields = [
@@ -106,6 +109,8 @@ class AccountSerializer(serializers.ModelSerializer):
 
 
 class StakeholderSerializer(serializers.ModelSerializer):
+    # Text, not an address: empty when unknown.
+    email = serializers.CharField(read_only=True)
     overall_closeness = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:

@@ -5,7 +5,13 @@ service, which checks the permission (403) and refuses a stale edit (409)."""
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -181,6 +187,11 @@ class AccountPlanViewSet(Records):
         return self.visible().prefetch_related("sections")
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=SectionKind.values
+            )
+        ],
         request=serializers.PlanSectionUpdateSerializer,
         responses={200: serializers.PlanSectionSerializer, 409: CONFLICT},
         description="A draft plan's section text; `version` is the one you read.",

@@ -338,7 +338,9 @@ SPECTACULAR_SETTINGS = {
         "TierStatusEnum": "accounts.models.tier_choices.Status",
         "PlanStatusEnum": "plans.models.PlanStatus",
         "BuyingRoleEnum": "accounts.models.people.BuyingRole",
-        "BandEnum": "accounts.models.tier_choices.Band",
+        "TierBandEnum": "accounts.models.tier_choices.Band",
+        "SeniorityEnum": "accounts.models.people.Seniority",
+        "HealthBandEnum": "health.models.HealthBand",
     },
 }
 

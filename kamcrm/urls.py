@@ -59,3 +59,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("i18n/setlang/", views.language_set, name="set_language"),
 ]
+
+# The API's unknown addresses answer in JSON, as it promises; pages with the 404 page.
+handler404 = "kamcrm.views.not_found"
