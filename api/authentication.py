@@ -1,6 +1,7 @@
 """Machines sign in with a personal token: `Authorization: Bearer <token>` (or
 `Token <token>`), looked up by its hash."""
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
@@ -27,6 +28,9 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         token_used(token)
+        if token.user.language:
+            # As kamcrm.middleware.UserLanguage does for a session: the user's own language.
+            translation.activate(token.user.language)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -11,6 +11,7 @@ from accounts.models import (
     BuyingCentreMember,
     Commitment,
     Opportunity,
+    OpportunityStage,
     RevenueLine,
     Stakeholder,
     TierSnapshot,
@@ -138,6 +139,13 @@ class BuyingCentreSerializer(serializers.ModelSerializer):
     class Meta:
         model = BuyingCentre
         fields = ["id", "account", "name", "opportunity", "description", "members"]
+        read_only_fields = fields
+
+
+class StageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OpportunityStage
+        fields = ["id", "name", "order", "default_probability", "outcome"]
         read_only_fields = fields
 
 

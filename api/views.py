@@ -4,6 +4,7 @@ service, which checks the permission (403) and refuses a stale edit (409)."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -54,7 +55,7 @@ def conflict(current) -> Response:
     )
 
 
-class Records(viewsets.ReadOnlyModelViewSet):
+class VisibleRecords(viewsets.ReadOnlyModelViewSet):
     """A list and its records, as the user may see them."""
 
     lookup_value_converter = "int"
@@ -68,7 +69,17 @@ class Records(viewsets.ReadOnlyModelViewSet):
         return self.visible()
 
 
-class AccountViewSet(Records):
+class StageViewSet(viewsets.ReadOnlyModelViewSet):
+    """The sales process's stages, the company's own: what a deal's `stage` names."""
+
+    queryset = OpportunityStage.objects.all()
+    serializer_class = serializers.StageSerializer
+    lookup_value_converter = "int"
+    ordering_fields = ["id", "order"]
+    ordering = ["order"]
+
+
+class AccountViewSet(VisibleRecords):
     """Accounts with their group, dossier, tier, health and the list's figures."""
 
     queryset = Account.objects.all()
@@ -80,17 +91,19 @@ class AccountViewSet(Records):
         return self.visible().select_related("owner", "parent")
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "health_weights": HealthWeights.current()}
+        # Read on first use, once a request: generating the schema reads no database.
+        weights = SimpleLazyObject(HealthWeights.current)
+        return {**super().get_serializer_context(), "health_weights": weights}
 
 
-class StakeholderViewSet(Records):
+class StakeholderViewSet(VisibleRecords):
     queryset = Stakeholder.objects.all()
     serializer_class = serializers.StakeholderSerializer
     filterset_class = filters.StakeholderFilterSet
     ordering_fields = ["id", "name"]
 
 
-class BuyingCentreViewSet(Records):
+class BuyingCentreViewSet(VisibleRecords):
     queryset = BuyingCentre.objects.all()
     serializer_class = serializers.BuyingCentreSerializer
     filterset_class = filters.OnAccountFilterSet
@@ -108,7 +121,7 @@ class BuyingCentreViewSet(Records):
         "with its reason.",
     )
 )
-class OpportunityViewSet(mixins.UpdateModelMixin, Records):
+class OpportunityViewSet(mixins.UpdateModelMixin, VisibleRecords):
     queryset = Opportunity.objects.all()
     serializer_class = serializers.OpportunitySerializer
     filterset_class = filters.OpportunityFilterSet
@@ -136,7 +149,7 @@ class OpportunityViewSet(mixins.UpdateModelMixin, Records):
         return Response(self.get_serializer(self.get_object()).data)
 
 
-class ActivityViewSet(Records):
+class ActivityViewSet(VisibleRecords):
     queryset = Activity.objects.all()
     serializer_class = serializers.ActivitySerializer
     filterset_class = filters.ActivityFilterSet
@@ -146,21 +159,21 @@ class ActivityViewSet(Records):
         return self.visible().prefetch_related("stakeholders", "our_people")
 
 
-class CommitmentViewSet(Records):
+class CommitmentViewSet(VisibleRecords):
     queryset = Commitment.objects.all()
     serializer_class = serializers.CommitmentSerializer
     filterset_class = filters.CommitmentFilterSet
     ordering_fields = ["id", "due"]
 
 
-class RevenueLineViewSet(Records):
+class RevenueLineViewSet(VisibleRecords):
     queryset = RevenueLine.objects.all()
     serializer_class = serializers.RevenueLineSerializer
     filterset_class = filters.RevenueLineFilterSet
     ordering_fields = ["id", "date"]
 
 
-class TierSnapshotViewSet(Records):
+class TierSnapshotViewSet(VisibleRecords):
     """Each account's tier as every kept tiering run left it."""
 
     queryset = TierSnapshot.objects.all()
@@ -174,7 +187,7 @@ class TierSnapshotViewSet(Records):
         )
 
 
-class AccountPlanViewSet(Records):
+class AccountPlanViewSet(VisibleRecords):
     """Yearly account plans with their sections (the owner, account team, the team's
     director and admins see a plan)."""
 

@@ -6,6 +6,7 @@ real Celery worker and beat. Every variable is documented in `.env.example`.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -318,9 +319,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.Schema",
 }
 # Requests per token (or per signed-in user) and period: second, minute, hour or day.
-KAMCRM_API_RATE = os.environ.get("KAMCRM_API_RATE", "1200/minute")
-# Revenue lines one bulk request may carry.
+KAMCRM_API_RATE = os.environ.get("KAMCRM_API_RATE", "1200/minute").strip()
+if not re.fullmatch(r"\d+/(second|minute|hour|day)", KAMCRM_API_RATE):
+    raise ImproperlyConfigured(
+        f"KAMCRM_API_RATE must be a number per second, minute, hour or day (1200/minute), "
+        f"not {KAMCRM_API_RATE!r}"
+    )
+# Revenue lines one bulk request may carry; a request body (not a file upload) may be
+# this large, so that many lines fit (Django's default is 2.5 MB).
 KAMCRM_API_MAX_LINES = envint("KAMCRM_API_MAX_LINES", 10_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("KAMCRM_REQUEST_MAX_MB", 10) * 1024 * 1024
 SPECTACULAR_SETTINGS = {
     "TITLE": "KAM CRM API",
     "DESCRIPTION": "Accounts, people, deals, revenue, plans and tiers, as the pages show "

@@ -60,5 +60,7 @@ urlpatterns = [
     path("i18n/setlang/", views.language_set, name="set_language"),
 ]
 
-# The API's unknown addresses answer in JSON, as it promises; pages with the 404 page.
+# The API answers errors Django raises before its views in JSON, as it promises; pages
+# get the error pages.
+handler400 = "kamcrm.views.bad_request"
 handler404 = "kamcrm.views.not_found"

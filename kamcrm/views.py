@@ -295,3 +295,10 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refused before any view (a body over DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("The request is too large or malformed.")}, status=400)
+    return defaults.bad_request(request, exception)

@@ -13,7 +13,7 @@ from tests.factories import AccountFactory, OpportunityFactory, StakeholderFacto
 pytestmark = pytest.mark.django_db
 LISTS = [
     "account", "stakeholder", "buying_centre", "opportunity", "activity", "commitment",
-    "revenue_line", "tier_snapshot", "plan",
+    "revenue_line", "tier_snapshot", "plan", "stage",
 ]  # fmt: skip
 
 

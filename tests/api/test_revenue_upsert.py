@@ -136,3 +136,26 @@ def test_thousands_of_lines_take_a_bounded_number_of_queries(erp, django_assert_
 
     assert response.json()["created"] == 2000
     assert RevenueLine.objects.count() == 2000
+
+
+def test_a_request_over_the_size_limit_is_refused_in_json(erp, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = erp.post(
+        reverse(BULK), {"lines": [line(f"INV-{n}") for n in range(50)]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "detail" in response.json()
+    assert not RevenueLine.objects.exists()
+
+
+def test_more_lines_than_a_request_may_carry_are_refused(erp, settings):
+    settings.KAMCRM_API_MAX_LINES = 2
+
+    response = erp.post(
+        reverse(BULK), {"lines": [line(f"INV-{n}") for n in range(3)]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "lines"

@@ -4,7 +4,8 @@ with the record as stored, and nothing of theirs is written."""
 import pytest
 from django.urls import reverse
 
-from accounts.models import OpportunityStage, StageOutcome
+from accounts.models import OpportunityEvent, OpportunityStage, StageOutcome
+from tests.needs import needs_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +81,30 @@ def test_an_unknown_section_is_404(north_world, kam1, token_client):
     response = token_client(kam1).patch(path, {"text": "x", "version": 1}, format="json")
 
     assert response.status_code == 404
+
+
+def test_it_answers_in_the_tokens_users_language(north_world, kam1, token_client):
+    kam1.language = "pl"
+    kam1.save()
+    deal = north_world["opportunity"]
+    path = reverse("api:opportunity-detail", args=[deal.pk])
+
+    response = token_client(kam1).patch(path, {"stage": deal.stage_id, "version": 7}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith("Ktoś inny zapisał")
+
+
+def test_the_audit_trail_names_the_tokens_user(north_world, kam1, token_client):
+    needs_postgresql("the trail is written by PostgreSQL triggers")
+    deal = north_world["opportunity"]
+    stage = open_stages().exclude(pk=deal.stage_id).first()
+
+    token_client(kam1).patch(
+        reverse("api:opportunity-detail", args=[deal.pk]),
+        {"stage": stage.pk, "version": deal.version},
+        format="json",
+    )
+
+    event = OpportunityEvent.objects.filter(pgh_obj=deal, pgh_label="update").get()
+    assert event.pgh_context.metadata["user"] == kam1.pk

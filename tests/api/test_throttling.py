@@ -5,6 +5,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from tests.kamcrm.test_settings import run
+
 pytestmark = pytest.mark.django_db
 
 
@@ -21,3 +23,14 @@ def test_it_answers_429_past_a_tokens_rate_and_counts_each_token_apart(
     assert statuses == [200, 200, 200, 429]
     assert other.get(path).status_code == 200
     assert "Retry-After" in busy.get(path)
+
+
+def test_a_misspelt_rate_stops_the_start_clearly():
+    result = run(
+        "from django.conf import settings; settings.KAMCRM_API_RATE",
+        DJANGO_SECRET_KEY="x",
+        KAMCRM_API_RATE="1200 a minute",
+    )
+
+    assert result.returncode != 0
+    assert "KAMCRM_API_RATE must be a number per" in result.stderr

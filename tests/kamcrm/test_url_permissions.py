@@ -15,6 +15,7 @@ from accounts.models import (
     Commitment,
     ImportJob,
     ImportState,
+    OpportunityStage,
     ProductLine,
     RevenueLine,
     TierSnapshot,
@@ -183,6 +184,8 @@ ROUTE_RULES = {
     "api:docs": ("anyone", {}),
     "api:schema": ("anyone", {}),
     "api:dashboard": ("anyone", {}),
+    "api:stage-list": ("anyone", {}),
+    "api:stage-detail": ("anyone", {"pk": "stage"}),
     "api:revenue_bulk": ("import_data", {}),
     "api:plan-detail": ("view_accountplan", {"pk": "plan"}),
     "api:plan-section": ("api_change_accountplan", {"pk": "plan", "kind": "strengths"}),
@@ -254,6 +257,7 @@ def world(admin, director1, director2, kam1, kam2):
             potential_level="low", nine_box_class="D", status="prospect", strategy="acquire",
         ),
         "token": token_create(user=kam1, name="ERP")[0],
+        "stage": OpportunityStage.objects.first(),
         "commitment": Commitment.objects.create(
             account=account, what="Samples", due=date(2026, 6, 30), owner=kam1
         ),
