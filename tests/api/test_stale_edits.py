@@ -14,15 +14,17 @@ def open_stages():
     return OpportunityStage.objects.filter(outcome=StageOutcome.OPEN).order_by("order")
 
 
+def move(api, deal, stage, version: int):
+    """The deal moved to `stage` through the API, by a client that read `version`."""
+    path = reverse("api:opportunity-detail", args=[deal.pk])
+    return api.patch(path, {"stage": stage.pk, "version": version}, format="json")
+
+
 def test_it_moves_a_deal_to_another_stage(north_world, kam1, token_client):
     deal = north_world["opportunity"]
     stage = open_stages().exclude(pk=deal.stage_id).last()
 
-    response = token_client(kam1).patch(
-        reverse("api:opportunity-detail", args=[deal.pk]),
-        {"stage": stage.pk, "version": deal.version},
-        format="json",
-    )
+    response = move(token_client(kam1), deal, stage, deal.version)
 
     assert response.status_code == 200
     deal.refresh_from_db()
@@ -34,10 +36,9 @@ def test_a_move_on_top_of_someone_elses_save_is_409(north_world, kam1, token_cli
     deal = north_world["opportunity"]
     first, second = open_stages().exclude(pk=deal.stage_id)[:2]
     api = token_client(kam1)
-    path = reverse("api:opportunity-detail", args=[deal.pk])
-    api.patch(path, {"stage": first.pk, "version": 1}, format="json")
+    move(api, deal, first, 1)
 
-    response = api.patch(path, {"stage": second.pk, "version": 1}, format="json")
+    response = move(api, deal, second, 1)
 
     assert response.status_code == 409
     assert response.json()["current"]["stage"] == first.pk
@@ -49,11 +50,7 @@ def test_a_deal_is_not_closed_through_a_move(north_world, kam1, token_client):
     deal = north_world["opportunity"]
     won = OpportunityStage.objects.filter(outcome=StageOutcome.WON).first()
 
-    response = token_client(kam1).patch(
-        reverse("api:opportunity-detail", args=[deal.pk]),
-        {"stage": won.pk, "version": deal.version},
-        format="json",
-    )
+    response = move(token_client(kam1), deal, won, deal.version)
 
     assert response.status_code == 400
     deal.refresh_from_db()
@@ -87,9 +84,8 @@ def test_it_answers_in_the_tokens_users_language(north_world, kam1, token_client
     kam1.language = "pl"
     kam1.save()
     deal = north_world["opportunity"]
-    path = reverse("api:opportunity-detail", args=[deal.pk])
 
-    response = token_client(kam1).patch(path, {"stage": deal.stage_id, "version": 7}, format="json")
+    response = move(token_client(kam1), deal, deal.stage, 7)
 
     assert response.status_code == 409
     assert response.json()["detail"].startswith("Ktoś inny zapisał")
@@ -100,11 +96,7 @@ def test_the_audit_trail_names_the_tokens_user(north_world, kam1, token_client):
     deal = north_world["opportunity"]
     stage = open_stages().exclude(pk=deal.stage_id).first()
 
-    token_client(kam1).patch(
-        reverse("api:opportunity-detail", args=[deal.pk]),
-        {"stage": stage.pk, "version": deal.version},
-        format="json",
-    )
+    move(token_client(kam1), deal, stage, deal.version)
 
     event = OpportunityEvent.objects.filter(pgh_obj=deal, pgh_label="update").get()
     assert event.pgh_context.metadata["user"] == kam1.pk
