@@ -12,8 +12,10 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
+    inline_serializer,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,10 +40,13 @@ from plans.models import AccountPlan, PlanSection, SectionKind
 from plans.services import section_save
 
 from . import filters, serializers
-from .schema import Detail
 
 CONFLICT = OpenApiResponse(
-    Detail, description="Someone saved it since `version`: `current` holds it as stored."
+    inline_serializer(
+        "Conflict",
+        fields={"detail": drf_serializers.CharField(), "current": drf_serializers.JSONField()},
+    ),
+    description="Someone saved it since `version`: `current` holds it as stored.",
 )
 
 
