@@ -10,21 +10,7 @@ from kamcrm.query import id_field, query_values
 
 from .figures import LIST_ORDER, compute
 from .scope import scope_for
-from .widgets import Dashboard
-
-
-def _flatten(name: str, data) -> list[dict]:
-    """Every widget's rows as flat dicts, for its CSV export."""
-    if name == "nine_box":
-        return [cell for row in data for cell in row]
-    if name == "abc_xyz":
-        return [{"abc": abc, **cell} for abc, cells in data.items() for cell in cells]
-    if name == "pipeline":
-        return [{"kam": row["kam"].username, **period} for row in data for period in row["periods"]]
-    if name == "kpis":
-        return [{**row, "kam": row["kam"].username} for row in data]
-    return list(data)
-
+from .widgets import Dashboard, flat_rows
 
 EXPORTS = Dashboard.WIDGETS
 
@@ -87,5 +73,5 @@ def _export(scope, today, export: str) -> HttpResponse:
         board = Dashboard.stored(scope, today)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export}.csv"'
-    csv_export.writer(response).writerows(csv_export.dict_rows(_flatten(export, board[export])))
+    csv_export.writer(response).writerows(csv_export.dict_rows(flat_rows(export, board[export])))
     return response

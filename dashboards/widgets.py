@@ -320,3 +320,16 @@ class Dashboard:
                 "previous": _("Revenue, the 12 months before"),
             },
         }
+
+
+def flat_rows(name: str, data) -> list[dict]:
+    """A widget's rows as flat dicts, for its CSV export and the API."""
+    if name == "nine_box":
+        return [cell for row in data for cell in row]
+    if name == "abc_xyz":
+        return [{"abc": abc, **cell} for abc, cells in data.items() for cell in cells]
+    if name == "pipeline":
+        return [{"kam": row["kam"].username, **period} for row in data for period in row["periods"]]
+    if name == "kpis":
+        return [{**row, "kam": row["kam"].username} for row in data]
+    return list(data)

@@ -1,7 +1,7 @@
 """Before any view: requests no page can mean are refused, and a signed-in user is
 spoken to in their own language."""
 
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,10 @@ class RefuseNulBytes:
 
     def __call__(self, request: HttpRequest):
         if "\x00" in request.path or _holds_nul(request.GET) or _holds_nul(request.POST):
-            return HttpResponseBadRequest(_("The request holds a NUL character."))
+            message = _("The request holds a NUL character.")
+            if request.path.startswith("/api/"):  # machines read JSON, as the API promises
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message)
         return self.get_response(request)
 
 

@@ -6,6 +6,7 @@ real Celery worker and beat. Every variable is documented in `.env.example`.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rules",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # The audit trail (kamcrm/audit.py): history tables written by PostgreSQL triggers.
     "pgtrigger",
     "pghistory",
@@ -91,6 +95,7 @@ INSTALLED_APPS = [
     "plans",
     "dashboards",
     "health",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +299,60 @@ if len(KAMCRM_BASE_CURRENCY) != 3 or not KAMCRM_BASE_CURRENCY.isalpha():
     raise ImproperlyConfigured(
         f"KAMCRM_BASE_CURRENCY must be a 3-letter ISO code, not {KAMCRM_BASE_CURRENCY!r}"
     )
+
+# The REST API (api/): a personal token or the browser's session (with its CSRF check),
+# the pages' own permission rules, JSON only, cursor pages, a rate per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerToken"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.Schema",
+}
+# Requests per token (or per signed-in user) and period: second, minute, hour or day.
+KAMCRM_API_RATE = os.environ.get("KAMCRM_API_RATE", "1200/minute").strip()
+if not re.fullmatch(r"\d+/(second|minute|hour|day)", KAMCRM_API_RATE):
+    raise ImproperlyConfigured(
+        f"KAMCRM_API_RATE must be a number per second, minute, hour or day (1200/minute), "
+        f"not {KAMCRM_API_RATE!r}"
+    )
+# Revenue lines one bulk request may carry; a request body (not a file upload) may be
+# this large, so that many lines fit (Django's default is 2.5 MB).
+KAMCRM_API_MAX_LINES = envint("KAMCRM_API_MAX_LINES", 10_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("KAMCRM_REQUEST_MAX_MB", 10) * 1024 * 1024
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KAM CRM API",
+    "DESCRIPTION": "Accounts, people, deals, revenue, plans and tiers, as the pages show "
+    "them to the same user. Send a personal token (your user menu, API tokens) as "
+    "`Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The API's two PATCHes need every field they name: no "Patched" variant.
+    "COMPONENT_SPLIT_PATCH": False,
+    # Swagger UI from drf-spectacular-sidecar's files in static/, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TierStatusEnum": "accounts.models.tier_choices.Status",
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "BuyingRoleEnum": "accounts.models.people.BuyingRole",
+        "TierBandEnum": "accounts.models.tier_choices.Band",
+        "SeniorityEnum": "accounts.models.people.Seniority",
+        "HealthBandEnum": "health.models.HealthBand",
+    },
+}
 
 # Content-Security-Policy (django-csp): scripts, styles and everything else from this
 # site only, no inline script or style attribute anywhere (behaviours are bound in

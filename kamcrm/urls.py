@@ -54,7 +54,13 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("plans/", include("plans.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("api/", include("api.urls")),
     path("django-admin/login/", views.admin_login, name="admin_login"),
     path("django-admin/", admin.site.urls),
     path("i18n/setlang/", views.language_set, name="set_language"),
 ]
+
+# The API answers errors Django raises before its views in JSON, as it promises; pages
+# get the error pages.
+handler400 = "kamcrm.views.bad_request"
+handler404 = "kamcrm.views.not_found"

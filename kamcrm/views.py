@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
@@ -288,3 +289,16 @@ def user_unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
     axes_reset(username=user.username)
     messages.success(request, _("%(user)s can sign in again.") % {"user": user})
     return redirect(reverse("user_update", args=[user.pk]))
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refused before any view (a body over DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("The request is too large or malformed.")}, status=400)
+    return defaults.bad_request(request, exception)

@@ -16,7 +16,7 @@ from kamcrm.models import User
 from kamcrm.signals import announce_portfolio_change
 
 from ..models import Account, Currency, ProductLine, RevenueLine
-from .reading import Columns, Table
+from .reading import Columns, FileFormat, Table
 from .report import BadValue, ImportReport, Rollback, field_value
 
 REVENUE_COLUMNS = Columns(
@@ -34,12 +34,15 @@ STAGED = ["line", "account_id", "external_ref", "date", "amount", "currency_id",
 
 
 def import_revenue(
-    table: Table,
+    table: "Table | Records",
     *,
     by: User | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
+    """A file's (or the API's) lines, all or none. A file may touch every account, so it
+    announces a change to everyone's portfolio; records, a request's few thousand lines,
+    announce their own accounts'."""
     report = ImportReport.for_table(table, dry_run, noun="revenue line")
     try:
         with transaction.atomic():
@@ -49,11 +52,34 @@ def import_revenue(
                 raise Rollback
             report.created, report.updated, report.unchanged = _upsert()
             if report.created or report.updated:
-                announce_portfolio_change()
+                if isinstance(table, Records):
+                    announce_portfolio_change(account_ids=_staged_accounts())
+                else:
+                    announce_portfolio_change()
             _drop_stage()
     except Rollback:
         pass
     return report
+
+
+class Records:
+    """Revenue lines given as records instead of a file (the API's JSON), read exactly as
+    a file's rows are, so both refuse the same values in the same words: dates as
+    YYYY-MM-DD, amounts with a decimal point. Record n (from 1) is line n."""
+
+    mapped: list = []
+
+    def __init__(self, records: list[dict[str, str]]):
+        self.records = records
+        self.format = FileFormat(encoding="json")
+        self.present = REVENUE_COLUMNS.known
+        self.unknown = sorted({key for record in records for key in record} - set(self.present))
+
+    def rows(self):
+        for line, record in enumerate(self.records, start=1):
+            values = {column: record.get(column, "").strip() for column in self.present}
+            nul = any("\x00" in value for value in values.values())
+            yield line, values, _("a value holds a NUL character (\\x00)") if nul else ""
 
 
 class _LineReader:
@@ -69,7 +95,7 @@ class _LineReader:
         # small key per distinct line, not the line).
         self.occurrences: Counter[bytes] = Counter()
 
-    def read(self, table: Table, line: int, row: dict[str, str], report: ImportReport):
+    def read(self, table: "Table | Records", line: int, row: dict[str, str], report: ImportReport):
         errors = len(report.errors)
 
         def bad(column: str, message) -> None:
@@ -120,7 +146,7 @@ class _LineReader:
         return (line, account_id, ref, day, amount, currency.code, self.products.get(product))
 
 
-def _stage(table: Table, reader: _LineReader, report: ImportReport, progress) -> None:
+def _stage(table: "Table | Records", reader: _LineReader, report: ImportReport, progress) -> None:
     _create_stage()
     chunk: list[tuple] = []
     for line, row, problem in table.rows():
@@ -147,6 +173,12 @@ def _create_stage() -> None:
                 line integer, account_id bigint, external_ref varchar(64), date date,
                 amount numeric(18, 2), currency_id varchar(3), product_id bigint)"""
         )
+
+
+def _staged_accounts() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT account_id FROM {STAGE}")
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _drop_stage() -> None:

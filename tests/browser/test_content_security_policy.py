@@ -25,6 +25,8 @@ def pages_of(username: str) -> list[str]:
             reverse("accounts:import"),
             reverse("accounts:import_history"),
             reverse("dashboards:dashboard"),
+            reverse("api:tokens"),
+            reverse("api:token_list_all"),
         ]
     account = Account.objects.visible_to(user).filter(children__isnull=False).first()
     plan = AccountPlan.objects.visible_to(user).filter(status=PlanStatus.DRAFT).first()
@@ -35,6 +37,7 @@ def pages_of(username: str) -> list[str]:
         reverse("accounts:brief", args=[account.pk]),
         reverse("plans:list"),
         reverse("notifications"),
+        reverse("api:tokens"),
     ]
     if user.is_kam:
         pages += [

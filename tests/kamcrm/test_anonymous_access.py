@@ -25,6 +25,8 @@ def walk(patterns, prefix="", namespace=""):
 
 
 ROUTES = sorted(set(walk(get_resolver().url_patterns)) | {("admin:index", "/django-admin/")})
+# The API's machine endpoints: a program cannot follow a sign-in page, so they answer 401.
+MACHINE = {name for name, path in ROUTES if path.startswith(("/api/v1/", "/api/schema/"))}
 
 
 def test_the_walk_finds_the_app_pages():
@@ -34,7 +36,7 @@ def test_the_walk_finds_the_app_pages():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "path"), [r for r in ROUTES if r[0] not in PUBLIC])
+@pytest.mark.parametrize(("name", "path"), [r for r in ROUTES if r[0] not in PUBLIC | MACHINE])
 def test_it_redirects_anonymous_users_to_sign_in(client, name, path):
     response = client.get(path, follow=True)
 
@@ -44,6 +46,21 @@ def test_it_redirects_anonymous_users_to_sign_in(client, name, path):
     # The admin's own login page forwards to ours, on to the admin's index.
     expected_next = reverse("admin:index") if path == "/django-admin/login/" else path
     assert parse_qs(final.query)["next"] == [expected_next]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "path"), [r for r in ROUTES if r[0] in MACHINE])
+def test_it_answers_401_to_anonymous_machines(client, name, path):
+    response = client.get(path)
+    if response.status_code == 405:
+        response = client.post(path)
+
+    assert response.status_code == 401, f"{name} at {path}"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_the_walk_finds_the_api():
+    assert {"api:account-list", "api:revenue_bulk", "api:schema"} <= MACHINE
 
 
 @pytest.mark.django_db

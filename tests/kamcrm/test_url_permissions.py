@@ -10,13 +10,18 @@ from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import (
+    Activity,
     BuyingCentre,
     Commitment,
     ImportJob,
     ImportState,
+    OpportunityStage,
     ProductLine,
+    RevenueLine,
+    TierSnapshot,
     WinBackAction,
 )
+from api.services import token_create
 from kamcrm.models import Role
 from plans.models import PlanStatus, QuarterlyReview
 from plans.services import plan_create
@@ -27,6 +32,12 @@ from tests.factories import (
     UserFactory,
 )
 from tests.kamcrm.test_anonymous_access import PUBLIC, ROUTES
+
+# The API's records, by route basename and the world's name for one of them.
+API_RECORDS = [
+    "account", "stakeholder", "buying_centre", "opportunity", "activity", "commitment",
+    "revenue_line", "tier_snapshot", "plan",
+]  # fmt: skip
 
 # Who a permission lets in, and how it refuses the others. The cast: admin; director1
 # leads North with kam1 (who owns the account) and kam1b (his teammate, who sees it but
@@ -65,6 +76,17 @@ RULES = {
     "change_accountplan": (
         "plans.change_accountplan", "plan", ["kam1"],
         {"director1": 404, "kam1b": 404, "kam2": 404},
+    ),
+    # The API's write: a director sees the plan (so 403, not 404) but KAMs write it.
+    "api_change_accountplan": (
+        "plans.change_accountplan", "plan", ["kam1", "admin"],
+        {"director1": 403, "kam1b": 404, "kam2": 404, "director2": 404},
+    ),
+    "view_all_apitokens": (
+        "api.view_all_apitokens", None, ["admin"], {"director1": 403, "kam1": 403},
+    ),
+    "revoke_apitoken": (
+        "api.revoke_apitoken", "token", ["kam1", "admin"], {"kam2": 404, "director1": 404},
     ),
     "approve_accountplan": (
         "plans.approve_accountplan", "plan", ["director1", "admin"],
@@ -156,6 +178,23 @@ ROUTE_RULES = {
     ),
     "plans:transition": ("change_accountplan", {"pk": "plan", "action": "submit"}),
     "plans:review_sign_off": ("approve_accountplan", {"pk": "approved_plan", "quarter": 1}),
+    "api:tokens": ("anyone", {}),
+    "api:token_list_all": ("view_all_apitokens", {}),
+    "api:token_revoke": ("revoke_apitoken", {"pk": "token"}),
+    "api:docs": ("anyone", {}),
+    "api:schema": ("anyone", {}),
+    "api:dashboard": ("anyone", {}),
+    "api:stage-list": ("anyone", {}),
+    "api:stage-detail": ("anyone", {"pk": "stage"}),
+    "api:revenue_bulk": ("import_data", {}),
+    "api:plan-detail": ("view_accountplan", {"pk": "plan"}),
+    "api:plan-section": ("api_change_accountplan", {"pk": "plan", "kind": "strengths"}),
+    **{f"api:{record}-list": ("anyone", {}) for record in API_RECORDS},
+    **{
+        f"api:{record}-detail": ("view_account", {"pk": record})
+        for record in API_RECORDS
+        if record != "plan"
+    },
 }  # fmt: skip
 
 # The Django admin's own pages are its staff check's: staff are the admins (kamcrm.models).
@@ -177,6 +216,10 @@ def world(admin, director1, director2, kam1, kam2):
     approved_plan.status = PlanStatus.APPROVED
     approved_plan.save()
     QuarterlyReview.objects.create(plan=approved_plan, quarter=1, reviewed_by=kam1, actuals={})
+    deal = OpportunityFactory(account=account)
+    activity = Activity.objects.create(
+        account=account, kind="call", date=date(2026, 3, 2), summary="Call", created_by=kam1
+    )
     job = ImportJob.objects.create(
         kind="accounts",
         dry_run=True,
@@ -200,8 +243,21 @@ def world(admin, director1, director2, kam1, kam2):
         "kam1": kam1, "kam1b": kam1b, "kam2": kam2, "south": kam2.team,
         "account": account, "plan": plan, "approved_plan": approved_plan,
         "stakeholder": StakeholderFactory(account=account),
-        "opportunity": OpportunityFactory(account=account),
+        "opportunity": deal,
         "centre": BuyingCentre.objects.create(account=account, name="New line"),
+        "buying_centre": BuyingCentre.objects.create(account=account, name="Kilns"),
+        "activity": activity,
+        "revenue_line": RevenueLine.objects.create(
+            account=account, date=date(2026, 2, 1), amount=10, currency_id="USD",
+            external_ref="INV-1",
+        ),
+        "tier_snapshot": TierSnapshot.objects.create(
+            account=account, as_of=date(2026, 1, 31), revenue_12m=0, revenue_previous_12m=0,
+            revenue_last_6m=0, potential=0, abc="C", xyz="Z", contribution_level="low",
+            potential_level="low", nine_box_class="D", status="prospect", strategy="acquire",
+        ),
+        "token": token_create(user=kam1, name="ERP")[0],
+        "stage": OpportunityStage.objects.first(),
         "commitment": Commitment.objects.create(
             account=account, what="Samples", due=date(2026, 6, 30), owner=kam1
         ),
@@ -222,9 +278,14 @@ def _path(name: str, arguments: dict, world: dict) -> str:
 
 
 def _status(client, path: str) -> int:
-    """GET where the page has one; POST (empty) where it only takes a form."""
+    """GET where the page has one; POST (empty) where it only takes a form; PATCH (empty)
+    where only that (the API's updates)."""
     status = client.get(path).status_code
-    return client.post(path).status_code if status == 405 else status
+    if status == 405:
+        status = client.post(path).status_code
+    if status == 405:
+        status = client.patch(path, content_type="application/json").status_code
+    return status
 
 
 @pytest.mark.django_db
@@ -234,6 +295,8 @@ def test_the_route_lets_in_whom_its_permission_names_and_no_one_else(client, wor
     permission, target, allowed, refused = RULES[rule]
     path = _path(name, arguments, world)
     obj = world[arguments["pk" if "pk" in arguments else "account_pk"]] if target else None
+    if target == "account" and hasattr(obj, "account"):
+        obj = obj.account  # the API's records answer to their account's rules
     # The rule says it...
     for username in allowed:
         assert world[username].has_perm(permission, obj), f"{permission}: {username}"

@@ -1,0 +1,128 @@
+"""Every list reads a page in a bounded number of queries, whatever its length; pages
+follow a cursor; filters and ordering are the query string's."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from accounts.figures import figures_refresh
+from accounts.models import Activity, Commitment, RevenueLine, TierSnapshot
+from tests.factories import AccountFactory, OpportunityFactory, StakeholderFactory
+
+pytestmark = pytest.mark.django_db
+LISTS = [
+    "account", "stakeholder", "buying_centre", "opportunity", "activity", "commitment",
+    "revenue_line", "tier_snapshot", "plan", "stage",
+]  # fmt: skip
+
+
+@pytest.fixture
+def more(north_world, kam1):
+    """Ten more of everything on more accounts, so a query per row would show."""
+    for n in range(10):
+        account = AccountFactory(owner=kam1, external_id=f"X-{n}")
+        person = StakeholderFactory(account=account)
+        deal = OpportunityFactory(account=account, owner=kam1)
+        centre = account.buying_centres.create(name="Line", opportunity=deal)
+        centre.memberships.create(stakeholder=person, role="user")
+        activity = Activity.objects.create(
+            account=account, kind="call", date=date(2026, 3, n + 1), summary="x", created_by=kam1
+        )
+        activity.stakeholders.add(person)
+        activity.our_people.add(kam1)
+        Commitment.objects.create(account=account, what="x", due=date(2026, 6, 1), owner=kam1)
+        RevenueLine.objects.create(
+            account=account, date=date(2026, 2, 1), amount=10, currency_id="USD",
+            external_ref=f"R-{n}",
+        )  # fmt: skip
+        snapshot = north_world["tier_snapshot"]
+        snapshot.pk, snapshot.account = None, account
+        snapshot.save()
+    figures_refresh()
+
+
+@pytest.mark.parametrize("basename", LISTS)
+def test_a_list_takes_a_bounded_number_of_queries(
+    more, kam1, token_client, basename, django_assert_max_num_queries
+):
+    api = token_client(kam1)
+
+    with django_assert_max_num_queries(10):
+        response = api.get(reverse(f"api:{basename}-list"))
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) >= 1
+
+
+def test_pages_follow_a_cursor_without_overlap(more, kam1, token_client):
+    api = token_client(kam1)
+    path = reverse("api:account-list") + "?page_size=4&ordering=name"
+    seen: list[str] = []
+
+    while path:
+        page = api.get(path).json()
+        seen += [row["name"] for row in page["results"]]
+        path = page["next"]
+
+    assert len(seen) == 11 == len(set(seen))
+    assert seen == sorted(seen)
+
+
+def test_it_filters_and_shows_account_tier_group_and_health(north_world, kam1, token_client):
+    account = north_world["account"]
+    account.nine_box_class, account.abc, account.health = "A", "A", 82
+    account.save()
+    AccountFactory(owner=kam1, parent=account, name="Siam Cement Paper")
+
+    api = token_client(kam1)
+    rows = api.get(reverse("api:account-list"), {"nine_box_class": "A"}).json()["results"]
+    units = api.get(reverse("api:account-list"), {"parent": account.pk}).json()["results"]
+
+    assert [row["name"] for row in rows] == ["Siam Cement"]
+    assert rows[0]["tier"]["nine_box_class"] == "A"
+    assert rows[0]["health"] == {"score": 82, "band": "green"}
+    assert rows[0]["dossier"]["industry"] == "Cement"
+    assert units[0]["group"] == {"parent": account.pk, "parent_name": "Siam Cement"}
+
+
+def test_a_bad_filter_value_is_400_not_500(north_world, kam1, token_client):
+    api = token_client(kam1)
+
+    assert api.get(reverse("api:account-list"), {"owner": "²"}).status_code == 400
+    assert api.get(reverse("api:account-list"), {"cursor": "nope"}).status_code == 404
+    assert api.get(reverse("api:account-list"), {"q": "\x00"}).status_code == 400
+
+
+def test_tier_history_reads_each_run_of_an_account(north_world, kam1, token_client):
+    snapshot = north_world["tier_snapshot"]
+    TierSnapshot.objects.create(
+        account=snapshot.account, as_of=date(2026, 2, 28), revenue_12m=2000,
+        revenue_previous_12m=0, revenue_last_6m=2000, potential=5000, abc="A", xyz="Z",
+        contribution_level="low", potential_level="low", nine_box_class="C", status="active",
+        strategy="develop",
+    )  # fmt: skip
+
+    rows = (
+        token_client(kam1)
+        .get(
+            reverse("api:tier_snapshot-list"),
+            {"account": snapshot.account_id, "ordering": "-as_of", "as_of_after": "2026-01-01"},
+        )
+        .json()["results"]
+    )
+
+    assert [(r["as_of"], r["nine_box_class"]) for r in rows] == [
+        ("2026-02-28", "C"), ("2026-01-31", "D"),
+    ]  # fmt: skip
+
+
+def test_the_dashboard_figures_are_the_readers_own(north_world, kam1, kam2, token_client):
+    mine = token_client(kam1).get(reverse("api:dashboard")).json()
+    theirs = token_client(kam2).get(reverse("api:dashboard")).json()
+
+    assert mine["kams"] == [kam1.pk]
+    assert theirs["kams"] == [kam2.pk]
+    assert set(mine) >= {"nine_box", "abc_xyz", "pipeline", "kpis", "fiscal_year"}
+    assert [row["kam"] for row in mine["kpis"]] == ["kam1"]
+    assert {row["kam"] for row in mine["pipeline"]} == {"kam1"}
