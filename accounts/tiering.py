@@ -11,12 +11,14 @@ date's snapshot (idempotent), and holds a lock so two runs never overlap.
 """
 
 import fcntl
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import MAX_PREC, Context, Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Sum
@@ -40,7 +42,7 @@ from .models.money import as_decimal, base_amount
 from .models.tier_choices import Band
 from .periods import add_months, trailing_window
 from .snapshots import notify_owners
-from .tiering_sql import classify_in_sql
+from .tiering_sql import classify_in_sql, moves_in_sql
 
 ZERO = Decimal(0)
 # Sums, products and differences of money without rounding: the SQL path's numerics are
@@ -303,3 +305,69 @@ def store_current(as_of: date) -> None:
                WHERE s.account_id = accounts_account.id AND s.as_of = %s""",
             [as_of],
         )
+
+
+@dataclass
+class Preview:
+    """What a run as of `as_of` with some thresholds would change, stored nothing: each
+    kind of move of the accounts tiered before (class and status now, then), and how many
+    accounts it would tier for the first time. `changed` is what the run's own count
+    (RunResult.changed) will be, the data staying as it is."""
+
+    as_of: date
+    moves: list[dict]
+    first_tiered: int
+
+    @property
+    def changed(self) -> int:
+        return sum(move["count"] for move in self.moves)
+
+    def class_moves(self) -> list[tuple[str, str, int]]:
+        """(from, to, accounts) for the moves between classes, most accounts first."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for move in self.moves:
+            if move["old_class"] != move["new_class"]:
+                counts[move["old_class"], move["new_class"]] += move["count"]
+        return [(old, new, n) for (old, new), n in counts.most_common()]
+
+
+def tiers_preview(*, thresholds: Thresholds, as_of: date) -> Preview:
+    """The run `tiers_recompute` would make with `thresholds` (saved or not), counted by
+    the database rather than stored: on PostgreSQL the same statement, grouped."""
+    with transaction.atomic():  # the SQL path's settings are the transaction's
+        if connection.vendor == "postgresql":
+            rows = moves_in_sql(as_of, thresholds)
+        else:
+            rows = _moves_in_python(as_of, thresholds)
+    moves: list[dict[str, Any]] = []
+    first = 0
+    for old_class, new_class, old_status, new_status, count in rows:
+        if not old_class:
+            first += count
+            continue
+        moves.append(
+            {
+                "old_class": old_class,
+                "new_class": new_class,
+                "old_status": old_status,
+                "new_status": new_status,
+                "count": count,
+            }
+        )
+    moves.sort(key=lambda m: (-m["count"], m["old_class"], m["new_class"]))
+    return Preview(as_of=as_of, moves=moves, first_tiered=first)
+
+
+def _moves_in_python(as_of: date, t: Thresholds) -> list[tuple[str, str, str, str, int]]:
+    figures = gather(as_of, t)
+    abc = abc_classes(figures, t)
+    stored = {
+        pk: (c, s) for pk, c, s in Account.objects.values_list("pk", "nine_box_class", "status")
+    }
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    for f in figures:
+        tier = verdict(f, abc.get(f.account_id, (ABC.C, None)), t, as_of)
+        old_class, old_status = stored.get(f.account_id, ("", ""))
+        if (old_class, old_status) != (tier.nine_box_class, tier.status):
+            counts[old_class, tier.nine_box_class, old_status, tier.status] += 1
+    return [(*key, n) for key, n in counts.items()]

@@ -17,7 +17,7 @@ from accounts.periods import add_months
 from kamcrm.versioning import Versioned
 
 
-class PlanSettings(models.Model):
+class PlanSettings(Versioned):
     """Admin-editable planning settings, kept in one row."""
 
     fiscal_year_start_month = models.PositiveSmallIntegerField(

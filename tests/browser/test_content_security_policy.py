@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import Account
+from accounts.models import Account, OpportunityStage
 from kamcrm.models import User
 from plans.models import AccountPlan, PlanStatus
 from tests.browser.conftest import sign_in
@@ -25,6 +25,13 @@ def pages_of(username: str) -> list[str]:
             reverse("accounts:import"),
             reverse("accounts:import_history"),
             reverse("dashboards:dashboard"),
+            reverse("settings:index"),
+            reverse("settings:thresholds"),
+            reverse("settings:planning"),
+            reverse("settings:health"),
+            reverse("settings:list", args=["currencies"]),
+            reverse("settings:list", args=["stages"]),
+            reverse("settings:update", args=["stages", OpportunityStage.objects.first().pk]),
         ]
     account = Account.objects.visible_to(user).filter(children__isnull=False).first()
     plan = AccountPlan.objects.visible_to(user).filter(status=PlanStatus.DRAFT).first()

@@ -37,6 +37,9 @@ RULES = {
     "manage_users": (
         "kamcrm.manage_users", None, ["admin"], {"director1": 403, "kam1": 403},
     ),
+    "manage_settings": (
+        "kamcrm.manage_settings", None, ["admin"], {"director1": 403, "kam1": 403},
+    ),
     "import_data": (
         "accounts.import_data", None, ["admin", "director1"], {"kam1": 403},
     ),
@@ -101,6 +104,15 @@ ROUTE_RULES = {
     "team_list": ("manage_users", {}),
     "team_create": ("manage_users", {}),
     "team_update": ("manage_users", {"pk": "south"}),
+    "settings:index": ("manage_settings", {}),
+    "settings:thresholds": ("manage_settings", {}),
+    "settings:tiering_run": ("manage_settings", {"run": "0c6a3f43-26c1-4bd4-9c1c-7d0a4a3c1f00"}),
+    "settings:planning": ("manage_settings", {}),
+    "settings:health": ("manage_settings", {}),
+    "settings:list": ("manage_settings", {"kind": "stages"}),
+    "settings:create": ("manage_settings", {"kind": "competitors"}),
+    "settings:update": ("manage_settings", {"kind": "currencies", "pk": "EUR"}),
+    "settings:delete": ("manage_settings", {"kind": "currencies", "pk": "EUR"}),
     "accounts:import": ("import_data", {}),
     "accounts:import_history": ("import_data", {}),
     "accounts:import_template": ("import_data", {"kind": "accounts"}),

@@ -1,0 +1,225 @@
+"""The admins' Settings pages: each group shown with its values and changed in the app,
+thresholds previewed before saving (the preview's counts are what the run then does),
+stale saves refused, and nobody but an admin let in."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Account, Competitor, Currency, OpportunityStage, Thresholds
+from accounts.tiering import _moves_in_python, tiers_preview, tiers_recompute
+from accounts.tiering_sql import moves_in_sql
+from health.models import HealthWeights
+from kamcrm.signals import portfolio_changed
+from plans.models import PlanSettings
+from tests.accounts.test_tiering_paths import TIGHT, build_portfolio
+from tests.factories import OpportunityFactory
+from tests.needs import needs_postgresql
+
+PAGES = [
+    ("settings:index", {}),
+    ("settings:thresholds", {}),
+    ("settings:planning", {}),
+    ("settings:health", {}),
+    ("settings:list", {"kind": "stages"}),
+    ("settings:create", {"kind": "competitors"}),
+]
+
+
+def _form(response) -> dict:
+    """The page's form as the browser would send it back, unchanged."""
+    form = response.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = field.prepare_value(value) if not isinstance(value, str) else value
+    return data
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PAGES)
+def test_it_shows_the_pages_to_an_admin_only(client, admin, director1, kam1, name, kwargs):
+    path = reverse(name, kwargs=kwargs)
+    for user in [director1, kam1]:
+        client.force_login(user)
+        assert client.get(path).status_code == 403
+    client.force_login(admin)
+    assert client.get(path).status_code == 200
+
+
+def test_it_lists_each_group_with_its_values_in_words(client, admin):
+    PlanSettings.objects.filter(pk=1).update(fiscal_year_start_month=4)
+    client.force_login(admin)
+
+    page = client.get(reverse("settings:index")).content.decode()
+
+    assert "April" in page  # the fiscal year's start, by name
+    assert "Negotiate" in page  # the stages, by name
+    assert "Tiering thresholds" in page
+    assert reverse("admin:index") in page  # the fallback, for superusers
+
+
+def test_the_navbar_leads_admins_to_the_settings_pages(client, admin):
+    client.force_login(admin)
+
+    page = client.get(reverse("user_list")).content.decode()
+
+    assert f'href="{reverse("settings:index")}"' in page
+
+
+@pytest.fixture
+def announced():
+    """What portfolio changes were announced (every owner's: None)."""
+    heard: list = []
+
+    def listen(sender, owner_ids=None, **kwargs):
+        heard.append(owner_ids)
+
+    portfolio_changed.connect(listen, dispatch_uid="test-settings-pages")
+    yield heard
+    portfolio_changed.disconnect(dispatch_uid="test-settings-pages")
+
+
+def test_it_saves_the_fiscal_year_start_and_refreshes_the_figures(client, admin, announced):
+    client.force_login(admin)
+    data = _form(client.get(reverse("settings:planning")))
+
+    response = client.post(reverse("settings:planning"), {**data, "fiscal_year_start_month": 7})
+
+    assert response.status_code == 302
+    settings = PlanSettings.current()
+    assert settings.fiscal_year_start_month == 7
+    assert settings.version == 2
+    assert announced == [None]  # everyone's figures
+
+
+def test_it_refuses_a_save_on_top_of_another_admins(client, admin):
+    client.force_login(admin)
+    opened = _form(client.get(reverse("settings:health")))
+    HealthWeights.objects.filter(pk=1).update(freshness=5, version=2)  # someone else saved
+
+    response = client.post(reverse("settings:health"), {**opened, "freshness": 30})
+
+    assert response.status_code == 409
+    assert HealthWeights.current().freshness == 5
+
+
+def test_it_refuses_bands_out_of_order_in_words(client, admin):
+    client.force_login(admin)
+    opened = _form(client.get(reverse("settings:health")))
+
+    response = client.post(reverse("settings:health"), {**opened, "amber_from": 90})
+
+    assert "Must not be above" in str(response.context["form"].errors["amber_from"])
+    assert HealthWeights.current().amber_from == 40
+
+
+def test_it_refuses_thresholds_out_of_order(client, admin):
+    client.force_login(admin)
+    opened = _form(client.get(reverse("settings:thresholds")))
+
+    response = client.post(
+        reverse("settings:thresholds"), {**opened, "abc_a_share": "0.99", "save": "1"}
+    )
+
+    assert response.context["form"].errors["abc_a_share"]
+    assert Thresholds.current().abc_a_share == 0.8
+
+
+def test_it_adds_changes_and_deletes_a_competitor(client, admin):
+    client.force_login(admin)
+
+    client.post(reverse("settings:create", args=["competitors"]), {"name": "Holcim"})
+    holcim = Competitor.objects.get(name="Holcim")
+    client.post(
+        reverse("settings:update", args=["competitors", holcim.pk]),
+        {"name": "Holcim Group", "website": "https://holcim.com"},
+    )
+    holcim.refresh_from_db()
+    assert holcim.website == "https://holcim.com"
+    confirm = client.get(reverse("settings:delete", args=["competitors", holcim.pk]))
+    assert b'method="post"' in confirm.content
+    assert Competitor.objects.filter(pk=holcim.pk).exists()  # asked, not done
+    client.post(reverse("settings:delete", args=["competitors", holcim.pk]))
+    assert not Competitor.objects.filter(pk=holcim.pk).exists()
+
+
+def test_it_keeps_a_stage_that_deals_are_at(client, admin, kam1):
+    deal = OpportunityFactory(account__owner=kam1)
+    client.force_login(admin)
+
+    response = client.post(reverse("settings:delete", args=["stages", deal.stage_id]), follow=True)
+
+    assert OpportunityStage.objects.filter(pk=deal.stage_id).exists()
+    assert "still in use" in response.content.decode()
+
+
+def test_it_sets_a_currency_rate_and_dates_it(client, admin):
+    client.force_login(admin)
+
+    client.post(
+        reverse("settings:update", args=["currencies", "THB"]),
+        {"code": "XXX", "name": "Thai baht", "minor_unit": 2, "rate_to_base": "0.0285"},
+    )
+
+    thb = Currency.objects.get(code="THB")
+    assert thb.rate_to_base == Decimal("0.0285")
+    assert thb.rate_updated_at is not None
+    assert not Currency.objects.filter(code="XXX").exists()  # the code is set once
+
+
+def test_it_lists_the_stages_in_bounded_queries(client, admin, django_assert_max_num_queries):
+    client.force_login(admin)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("settings:list", args=["stages"]))
+    assert "Closed won" in response.content.decode()
+
+
+def _classes() -> dict[int, tuple[str, str]]:
+    rows = Account.objects.values_list("pk", "nine_box_class", "status")
+    return {pk: (cls, status) for pk, cls, status in rows}
+
+
+def test_the_preview_counts_what_the_run_then_changes(client, admin, kam1, tasks_inline):
+    build_portfolio(kam1)
+    tiers_recompute(as_of=timezone.localdate())
+    before = _classes()
+    client.force_login(admin)
+    opened = _form(client.get(reverse("settings:thresholds")))
+    tight = {**opened, **{k: str(v) for k, v in TIGHT.items()}}
+
+    preview = client.post(reverse("settings:thresholds"), {**tight, "preview": "1"})
+
+    counted = preview.context["preview"]
+    assert counted.changed > 0
+    assert Thresholds.current().abc_a_share == 0.8  # nothing saved
+    assert _classes() == before
+
+    done = client.post(reverse("settings:thresholds"), {**tight, "recompute": "1"}, follow=True)
+
+    assert Thresholds.current().abc_a_share == 0.7
+    after = _classes()
+    moved = [pk for pk, tier in after.items() if before[pk][0] and tier != before[pk]]
+    assert len(moved) == counted.changed
+    class_moves = sum(1 for pk in moved if after[pk][0] != before[pk][0])
+    assert class_moves == sum(n for _old, _new, n in counted.class_moves())
+    state = done.context["state"]
+    assert state["state"] == "done"
+    assert state["changed"] == counted.changed
+    assert "changed class or status" in done.content.decode()
+
+
+def test_the_sql_and_python_previews_agree(kam1):
+    needs_postgresql("the SQL path is PostgreSQL's")
+    build_portfolio(kam1)
+    tiers_recompute(as_of=timezone.localdate())
+    tight = Thresholds(**TIGHT)
+
+    in_sql = sorted(moves_in_sql(timezone.localdate(), tight))
+    in_python = sorted(_moves_in_python(timezone.localdate(), tight))
+
+    assert in_sql == in_python
+    assert tiers_preview(thresholds=tight, as_of=timezone.localdate()).changed > 0
