@@ -18,7 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def pages_of(username: str) -> list[str]:
     user = User.objects.get(username=username)
     if user.is_admin:
+        leaving = reverse("user_deactivate", args=[User.objects.get(username="kam1").pk])
         return [
+            leaving,  # the hand-over wizard's steps: what kam1 holds, who takes it
+            f"{leaving}?step=choose",
             reverse("user_list"),
             reverse("user_update", args=[user.pk]),
             reverse("team_list"),
