@@ -23,6 +23,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from kamcrm import audit
 from kamcrm.signals import announce_portfolio_change
@@ -41,6 +42,7 @@ from .models import (
 from .models.money import as_decimal, base_amount
 from .models.tier_choices import Band
 from .periods import add_months, trailing_window
+from .rates import rates_apply
 from .snapshots import notify_owners
 from .tiering_sql import classify_in_sql, moves_in_sql
 
@@ -262,6 +264,7 @@ def tiers_recompute(*, as_of: date, progress: Callable[[str], None] | None = Non
     """Recompute every account's tier as of `as_of` and store it."""
     say = progress or (lambda message: None)
     with transaction.atomic(), exclusive_run(), audit.context(source="tiering"):
+        rates_apply(today=timezone.localdate())  # a rate dated today takes over first
         t = Thresholds.current()
         TierSnapshot.objects.filter(as_of=as_of).delete()
         if connection.vendor == "postgresql":

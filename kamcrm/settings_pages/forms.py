@@ -2,12 +2,18 @@
 top of another admin's is refused), the lists are plain model forms."""
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Competitor, Currency, OpportunityStage, ProductLine, Thresholds
+from accounts.models import (
+    Competitor,
+    Currency,
+    ExchangeRate,
+    OpportunityStage,
+    ProductLine,
+    Thresholds,
+)
 from health.models import HealthWeights
 from kamcrm.versioning import VersionedForm
 from plans.models import PlanSettings
@@ -94,26 +100,27 @@ class CompetitorForm(forms.ModelForm):
 
 
 class CurrencyForm(forms.ModelForm):
-    """A currency and its rate; the code is set once (amounts refer to it)."""
+    """A currency; its code is set once (amounts refer to it), its rate by dated rates."""
 
     class Meta:
         model = Currency
-        fields = ["code", "name", "minor_unit", "rate_to_base"]
+        fields = ["code", "name", "minor_unit"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["code"].disabled = True
-        if self.instance.pk == settings.KAMCRM_BASE_CURRENCY:
-            self.fields["rate_to_base"].disabled = True
-            self.fields["rate_to_base"].help_text = _(
-                "The base currency: every amount is converted to it, at 1."
-            )
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
 
-    def save(self, commit=True):
-        if "rate_to_base" in self.changed_data:
-            self.instance.rate_updated_at = timezone.now()
-        return super().save(commit)
+
+class RateForm(forms.ModelForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["valid_from", "rate"]
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_from"].initial = timezone.localdate()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, models
 from django.db.models import Max
@@ -13,13 +14,23 @@ from django.db.models.deletion import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
-from accounts.models import Account, Competitor, Currency, OpportunityStage, ProductLine, Thresholds
+from accounts.models import (
+    Account,
+    Competitor,
+    Currency,
+    ExchangeRate,
+    OpportunityStage,
+    ProductLine,
+    Thresholds,
+)
+from accounts.rates import rate_add, rate_delete
 from accounts.tiering import tiers_preview
 from accounts.tiering_now import QueueUnavailable, run_queue, run_state
 from health.models import HealthWeights
@@ -33,6 +44,7 @@ from .forms import (
     HealthWeightsForm,
     PlanSettingsForm,
     ProductLineForm,
+    RateForm,
     StageForm,
     ThresholdsForm,
 )
@@ -67,6 +79,10 @@ LISTS = {
     "currencies": Group(
         gettext_lazy("Currencies and rates"), Currency, CurrencyForm,
         ("code", "name", "minor_unit", "rate_to_base", "rate_updated_at"),
+        note=gettext_lazy(
+            "Amounts are converted to the base currency at each currency's latest rate dated "
+            "today or before; a rate dated later takes over on its day."
+        ),
     ),
     "stages": Group(
         gettext_lazy("Opportunity stages"), OpportunityStage, StageForm,
@@ -250,11 +266,60 @@ def setting_edit(request: HttpRequest, kind: str, pk: str = "") -> HttpResponse:
             form.add_error(None, _("Someone added this a moment ago; it is already there."))
         else:
             messages.success(request, _("%(thing)s was saved.") % {"thing": saved})
+            if isinstance(saved, Currency) and not instance:  # on to its first rate
+                return redirect("settings:update", kind=kind, pk=saved.pk)
             return redirect("settings:list", kind=kind)
+    return _edit_page(request, kind, form, instance)
+
+
+def _currency(code: str) -> Currency:
+    return cast(Currency, _row(LISTS["currencies"], code))
+
+
+def _edit_page(request, kind: str, form, instance, rate_form=None) -> HttpResponse:
+    context = {"form": form, "group": LISTS[kind], "kind": kind, "object": instance}
+    if isinstance(instance, Currency):
+        context["base"] = instance.pk == settings.KAMCRM_BASE_CURRENCY
+        context["rates"] = instance.rates.all()
+        context["rate_form"] = rate_form or RateForm()
+    return render(request, "kamcrm/settings_form.html", context)
+
+
+@admin_only
+@require_POST
+def rate_add_view(request: HttpRequest, code: str) -> HttpResponse:
+    """A currency's rate from a date on; today's or earlier becomes its current rate."""
+    currency = _currency(code)
+    rate_form = RateForm(request.POST)
+    if currency.pk == settings.KAMCRM_BASE_CURRENCY:
+        raise Http404  # its rate is 1, offered no form
+    if not rate_form.is_valid():
+        return _edit_page(
+            request, "currencies", CurrencyForm(instance=currency), currency, rate_form
+        )
+    rate = rate_add(currency=currency, **rate_form.cleaned_data)
+    messages.success(
+        request, _("The rate from %(day)s was saved.") % {"day": date_format(rate.valid_from)}
+    )
+    return redirect("settings:update", kind="currencies", pk=currency.pk)
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def rate_delete_view(request: HttpRequest, code: str, rate: int) -> HttpResponse:
+    currency = _currency(code)
+    try:
+        dated = currency.rates.get(pk=id_field().clean(rate))
+    except (forms.ValidationError, ExchangeRate.DoesNotExist):
+        raise Http404 from None
+    if request.method == "POST":
+        rate_delete(dated)
+        messages.success(request, _("%(thing)s was deleted.") % {"thing": dated})
+        return redirect("settings:update", kind="currencies", pk=currency.pk)
     return render(
         request,
-        "kamcrm/settings_form.html",
-        {"form": form, "group": group, "kind": kind, "object": instance},
+        "kamcrm/settings_confirm_delete.html",
+        {"group": LISTS["currencies"], "kind": "currencies", "object": dated, "back": currency},
     )
 
 

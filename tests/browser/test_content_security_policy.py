@@ -33,6 +33,7 @@ def pages_of(username: str) -> list[str]:
             reverse("settings:planning"),
             reverse("settings:health"),
             reverse("settings:list", args=["currencies"]),
+            reverse("settings:update", args=["currencies", "EUR"]),  # its dated rates
             reverse("settings:list", args=["stages"]),
             reverse("settings:update", args=["stages", OpportunityStage.objects.first().pk]),
         ]

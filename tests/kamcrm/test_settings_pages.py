@@ -2,13 +2,22 @@
 thresholds previewed before saving (the preview's counts are what the run then does),
 stale saves refused, and nobody but an admin let in."""
 
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Account, Competitor, Currency, OpportunityStage, Thresholds
+from accounts.models import (
+    Account,
+    Competitor,
+    Currency,
+    ExchangeRate,
+    OpportunityStage,
+    Thresholds,
+)
 from accounts.tiering import _moves_in_python, tiers_preview, tiers_recompute
 from accounts.tiering_sql import moves_in_sql
 from health.models import HealthWeights
@@ -157,18 +166,79 @@ def test_it_keeps_a_stage_that_deals_are_at(client, admin, kam1):
     assert "still in use" in response.content.decode()
 
 
-def test_it_sets_a_currency_rate_and_dates_it(client, admin):
+def test_it_sets_todays_rate_as_the_current_one(client, admin, announced):
     client.force_login(admin)
 
     client.post(
-        reverse("settings:update", args=["currencies", "THB"]),
-        {"code": "XXX", "name": "Thai baht", "minor_unit": 2, "rate_to_base": "0.0285"},
+        reverse("settings:rate_add", args=["THB"]),
+        {"valid_from": timezone.localdate().isoformat(), "rate": "0.0285"},
     )
 
     thb = Currency.objects.get(code="THB")
     assert thb.rate_to_base == Decimal("0.0285")
     assert thb.rate_updated_at is not None
-    assert not Currency.objects.filter(code="XXX").exists()  # the code is set once
+    assert thb.rates.get().valid_from == timezone.localdate()
+    assert None in announced  # every converted figure moves
+
+
+def test_a_rate_dated_later_takes_over_on_its_day(client, admin, kam1):
+    Currency.objects.filter(code="THB").update(rate_to_base=Decimal("0.0280"))
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    client.force_login(admin)
+
+    client.post(
+        reverse("settings:rate_add", args=["THB"]),
+        {"valid_from": tomorrow.isoformat(), "rate": "0.0300"},
+    )
+    assert Currency.objects.get(code="THB").rate_to_base == Decimal("0.0280")
+
+    with time_machine.travel(datetime.combine(tomorrow, time(1)).astimezone(), tick=False):
+        tiers_recompute(as_of=tomorrow)  # the nightly run applies the rates due first
+    assert Currency.objects.get(code="THB").rate_to_base == Decimal("0.0300")
+
+
+def test_deleting_a_rate_asks_then_falls_back_to_the_one_before(client, admin):
+    client.force_login(admin)
+    for day, rate in [(date(2026, 1, 1), "0.0280"), (timezone.localdate(), "0.0300")]:
+        client.post(
+            reverse("settings:rate_add", args=["THB"]),
+            {"valid_from": day.isoformat(), "rate": rate},
+        )
+    latest = ExchangeRate.objects.get(currency="THB", rate=Decimal("0.0300"))
+    path = reverse("settings:rate_delete", args=["THB", latest.pk])
+
+    assert b'method="post"' in client.get(path).content
+    assert ExchangeRate.objects.filter(pk=latest.pk).exists()  # asked, not done
+    client.post(path)
+
+    assert not ExchangeRate.objects.filter(pk=latest.pk).exists()
+    assert Currency.objects.get(code="THB").rate_to_base == Decimal("0.0280")
+
+
+def test_the_base_currency_takes_no_rate(client, admin, settings):
+    client.force_login(admin)
+    base = settings.KAMCRM_BASE_CURRENCY
+
+    page = client.get(reverse("settings:update", args=["currencies", base])).content.decode()
+    refused = client.post(
+        reverse("settings:rate_add", args=[base]), {"valid_from": "2026-01-01", "rate": "2"}
+    )
+
+    assert 'data-testid="rate-form"' not in page
+    assert refused.status_code == 404
+    assert Currency.objects.get(code=base).rate_to_base == 1
+
+
+def test_a_currency_code_is_set_once(client, admin):
+    client.force_login(admin)
+
+    client.post(
+        reverse("settings:update", args=["currencies", "THB"]),
+        {"code": "XXX", "name": "Thai baht (THB)", "minor_unit": 2},
+    )
+
+    assert Currency.objects.get(code="THB").name == "Thai baht (THB)"
+    assert not Currency.objects.filter(code="XXX").exists()
 
 
 def test_it_lists_the_stages_in_bounded_queries(client, admin, django_assert_max_num_queries):

@@ -4,6 +4,7 @@ it keeps out (404 for things they may not see, 403 for pages their role does not
 A new route fails here until it says who may use it."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.urls import reverse
 from accounts.models import (
     BuyingCentre,
     Commitment,
+    ExchangeRate,
     ImportJob,
     ImportState,
     ProductLine,
@@ -113,6 +115,8 @@ ROUTE_RULES = {
     "settings:create": ("manage_settings", {"kind": "competitors"}),
     "settings:update": ("manage_settings", {"kind": "currencies", "pk": "EUR"}),
     "settings:delete": ("manage_settings", {"kind": "currencies", "pk": "EUR"}),
+    "settings:rate_add": ("manage_settings", {"code": "EUR"}),
+    "settings:rate_delete": ("manage_settings", {"code": "EUR", "rate": "eur_rate"}),
     "accounts:import": ("import_data", {}),
     "accounts:import_history": ("import_data", {}),
     "accounts:import_template": ("import_data", {"kind": "accounts"}),
@@ -222,6 +226,9 @@ def world(admin, director1, director2, kam1, kam2):
         ),
         "line": ProductLine.objects.create(name="Valves"),
         "job": job, "matching_job": matching,
+        "eur_rate": ExchangeRate.objects.create(
+            currency_id="EUR", valid_from=date(2026, 1, 1), rate=Decimal("1.08")
+        ),
     }  # fmt: skip
 
 
