@@ -136,10 +136,12 @@ def settings_index(request: HttpRequest) -> HttpResponse:
         (slug, group, group.model._default_manager.count(), group.model._default_manager.all()[:8])
         for slug, group in LISTS.items()
     ]
+    # Amounts in a currency with no rate drop out of every sum: the first thing to set.
+    unrated = list(Currency.objects.filter(rate_to_base=None).values_list("code", flat=True))
     return render(
         request,
         "kamcrm/settings_index.html",
-        {"one_row": one_row, "lists": lists, "last_run": _last_run()},
+        {"one_row": one_row, "lists": lists, "last_run": _last_run(), "unrated": unrated},
     )
 
 

@@ -2,6 +2,7 @@
 thresholds previewed before saving (the preview's counts are what the run then does),
 stale saves refused, and nobody but an admin let in."""
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -18,13 +19,14 @@ from accounts.models import (
     OpportunityStage,
     Thresholds,
 )
+from accounts.tasks import recompute_tiers_now
 from accounts.tiering import _moves_in_python, tiers_preview, tiers_recompute
 from accounts.tiering_sql import moves_in_sql
 from health.models import HealthWeights
 from kamcrm.signals import portfolio_changed
 from plans.models import PlanSettings
 from tests.accounts.test_tiering_paths import TIGHT, build_portfolio
-from tests.factories import OpportunityFactory
+from tests.factories import AccountFactory, OpportunityFactory
 from tests.needs import needs_postgresql
 
 PAGES = [
@@ -69,6 +71,18 @@ def test_it_lists_each_group_with_its_values_in_words(client, admin):
     assert "Negotiate" in page  # the stages, by name
     assert "Tiering thresholds" in page
     assert reverse("admin:index") in page  # the fallback, for superusers
+
+
+def test_it_says_which_currencies_still_need_a_rate(client, admin):
+    Currency.objects.filter(code="PLN").update(rate_to_base=None)
+    Currency.objects.filter(code="RUB").update(rate_to_base=Decimal("0.011"))
+    client.force_login(admin)
+
+    page = client.get(reverse("settings:index")).content.decode()
+
+    assert 'data-testid="unrated"' in page
+    assert "PLN" in page.split('data-testid="unrated"')[1].split("</div>")[0]
+    assert "RUB" not in page.split('data-testid="unrated"')[1].split("</div>")[0]
 
 
 def test_the_navbar_leads_admins_to_the_settings_pages(client, admin):
@@ -293,3 +307,23 @@ def test_the_sql_and_python_previews_agree(kam1):
 
     assert in_sql == in_python
     assert tiers_preview(thresholds=tight, as_of=timezone.localdate()).changed > 0
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_recompute_and_the_page_reads_its_result(
+    client, admin, kam1, worker_queue
+):
+    """The worker is another process: the run's state reaches the page through the shared
+    cache."""
+    needs_postgresql()
+    AccountFactory(owner=kam1, external_id="SC-1")
+    run = str(uuid.uuid4())
+
+    recompute_tiers_now.apply_async(args=[run], queue=worker_queue).get(timeout=60)
+
+    client.force_login(admin)
+    page = client.get(reverse("settings:tiering_run", args=[run]))
+    assert page.context["state"]["state"] == "done"
+    assert page.context["state"]["accounts"] == 1
+    assert not page.context["waiting"]
