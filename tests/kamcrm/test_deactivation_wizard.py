@@ -196,3 +196,17 @@ def test_it_counts_what_they_hold_in_bounded_queries(
         client.get(reverse("user_deactivate", args=[kam1.pk]), {"step": "choose"})
     assert PlanAction.objects.filter(owner=kam1).exists()
     assert Opportunity.objects.filter(owner=kam1).count() == 2
+
+
+def test_a_team_keeps_its_director_when_there_is_no_other(client, admin, north):
+    client.force_login(admin)
+    leaving = north.director
+
+    confirm = client.post(reverse("user_deactivate", args=[leaving.pk]), {"step": "choose"})
+    assert f"leave {north.name} with them as its director" in confirm.content.decode()
+    client.post(reverse("user_deactivate", args=[leaving.pk]), {"step": "confirm"})
+
+    north.refresh_from_db()
+    leaving.refresh_from_db()
+    assert north.director == leaving
+    assert not leaving.is_active

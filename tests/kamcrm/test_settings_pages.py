@@ -140,6 +140,35 @@ def test_it_refuses_bands_out_of_order_in_words(client, admin):
     assert HealthWeights.current().amber_from == 40
 
 
+def test_saving_thresholds_leaves_the_tiers_to_the_nightly_run(client, admin, kam1, announced):
+    account = AccountFactory(owner=kam1)
+    client.force_login(admin)
+    opened = _form(client.get(reverse("settings:thresholds")))
+
+    response = client.post(
+        reverse("settings:thresholds"), {**opened, "lost_after_months": "9", "save": "1"}
+    )
+
+    assert response["Location"] == reverse("settings:index")
+    assert Thresholds.current().lost_after_months == 9
+    account.refresh_from_db()
+    assert account.tiered_on is None  # no run yet
+    assert announced == [None]
+
+
+def test_it_refuses_thresholds_saved_on_top_of_another_admins(client, admin):
+    client.force_login(admin)
+    opened = _form(client.get(reverse("settings:thresholds")))
+    Thresholds.objects.filter(pk=1).update(lost_after_months=4, version=2)
+
+    response = client.post(
+        reverse("settings:thresholds"), {**opened, "lost_after_months": "9", "recompute": "1"}
+    )
+
+    assert response.status_code == 409
+    assert Thresholds.current().lost_after_months == 4
+
+
 def test_it_refuses_thresholds_out_of_order(client, admin):
     client.force_login(admin)
     opened = _form(client.get(reverse("settings:thresholds")))
