@@ -312,26 +312,38 @@ def store_current(as_of: date) -> None:
 
 @dataclass
 class Preview:
-    """What a run as of `as_of` with some thresholds would change, stored nothing: each
-    kind of move of the accounts tiered before (class and status now, then), and how many
-    accounts it would tier for the first time. `changed` is what the run's own count
-    (RunResult.changed) will be, the data staying as it is."""
+    """What a run as of `as_of` with some thresholds would change, storing nothing: each
+    kind of move of the accounts tiered before (from and to: "class", "status", "abc",
+    "xyz"; and "count"), and how many accounts it would tier for the first time.
+    `changed` is what the run's own count (RunResult.changed: class or status) will be,
+    the data staying as it is."""
 
     as_of: date
-    moves: list[dict]
+    moves: list[dict[str, Any]]
     first_tiered: int
 
     @property
     def changed(self) -> int:
-        return sum(move["count"] for move in self.moves)
+        return sum(
+            m["count"]
+            for m in self.moves
+            if m["old_class"] != m["new_class"] or (m["old_status"] != m["new_status"])
+        )
 
-    def class_moves(self) -> list[tuple[str, str, int]]:
-        """(from, to, accounts) for the moves between classes, most accounts first."""
+    def moves_of(self, what: str) -> list[tuple[str, str, int]]:
+        """(from, to, accounts) for the moves of "class", "status", "abc" or "xyz", most
+        accounts first."""
         counts: Counter[tuple[str, str]] = Counter()
         for move in self.moves:
-            if move["old_class"] != move["new_class"]:
-                counts[move["old_class"], move["new_class"]] += move["count"]
+            if move[f"old_{what}"] != move[f"new_{what}"]:
+                counts[move[f"old_{what}"], move[f"new_{what}"]] += move["count"]
         return [(old, new, n) for (old, new), n in counts.most_common()]
+
+    def class_moves(self) -> list[tuple[str, str, int]]:
+        return self.moves_of("class")
+
+
+KEYS = ("class", "status", "abc", "xyz")
 
 
 def tiers_preview(*, thresholds: Thresholds, as_of: date) -> Preview:
@@ -344,33 +356,27 @@ def tiers_preview(*, thresholds: Thresholds, as_of: date) -> Preview:
             rows = _moves_in_python(as_of, thresholds)
     moves: list[dict[str, Any]] = []
     first = 0
-    for old_class, new_class, old_status, new_status, count in rows:
-        if not old_class:
+    for *pairs, count in rows:
+        if not pairs[0]:  # never tiered: no class to move from
             first += count
             continue
-        moves.append(
-            {
-                "old_class": old_class,
-                "new_class": new_class,
-                "old_status": old_status,
-                "new_status": new_status,
-                "count": count,
-            }
-        )
-    moves.sort(key=lambda m: (-m["count"], m["old_class"], m["new_class"]))
+        move: dict[str, Any] = {"count": count}
+        for n, key in enumerate(KEYS):
+            move[f"old_{key}"], move[f"new_{key}"] = pairs[2 * n], pairs[2 * n + 1]
+        moves.append(move)
     return Preview(as_of=as_of, moves=moves, first_tiered=first)
 
 
-def _moves_in_python(as_of: date, t: Thresholds) -> list[tuple[str, str, str, str, int]]:
+def _moves_in_python(as_of: date, t: Thresholds) -> list[tuple]:
     figures = gather(as_of, t)
     abc = abc_classes(figures, t)
-    stored = {
-        pk: (c, s) for pk, c, s in Account.objects.values_list("pk", "nine_box_class", "status")
-    }
-    counts: Counter[tuple[str, str, str, str]] = Counter()
+    fields = ("nine_box_class", "status", "abc", "xyz")
+    stored = {pk: rest for pk, *rest in Account.objects.values_list("pk", *fields)}
+    counts: Counter[tuple] = Counter()
     for f in figures:
         tier = verdict(f, abc.get(f.account_id, (ABC.C, None)), t, as_of)
-        old_class, old_status = stored.get(f.account_id, ("", ""))
-        if (old_class, old_status) != (tier.nine_box_class, tier.status):
-            counts[old_class, tier.nine_box_class, old_status, tier.status] += 1
+        now = stored.get(f.account_id, ["", "", "", ""])
+        then = [getattr(tier, field) for field in fields]
+        if list(now) != then:
+            counts[tuple(v for pair in zip(now, then, strict=True) for v in pair)] += 1
     return [(*key, n) for key, n in counts.items()]

@@ -103,10 +103,10 @@ SELECT id AS account_id, %(as_of)s, revenue, previous, recent,
        potential,
        CASE WHEN revenue <= 0 OR above >= %(abc_b_share)s * total THEN 'C'
             WHEN above >= %(abc_a_share)s * total THEN 'B' ELSE 'A'
-       END,
+       END AS abc,
        CASE WHEN revenue <= 0 OR spread > %(y_squared)s * square THEN 'Z'
             WHEN spread > %(x_squared)s * square THEN 'Y' ELSE 'X'
-       END,
+       END AS xyz,
        contribution, potential_level, nine_box AS nine_box_class, status,
        CASE WHEN status = 'prospect' THEN 'acquire'
             WHEN status = 'lost' OR (status = 'at_risk' AND nine_box IN ('A', 'B'))
@@ -124,13 +124,15 @@ INSERT INTO accounts_tiersnapshot (account_id, as_of, revenue_12m, revenue_previ
     contribution_level, potential_level, nine_box_class, status, strategy)
 {VERDICTS}"""
 
-# What CLASSIFY would store, counted by each account's class and status now and then,
-# without storing it: the settings page's preview of new thresholds.
+# What CLASSIFY would store, counted by each account's class, status, ABC and XYZ now and
+# then, without storing it: the settings page's preview of new thresholds.
 MOVES = f"""
-SELECT a.nine_box_class, v.nine_box_class, a.status, v.status, COUNT(*)
+SELECT a.nine_box_class, v.nine_box_class, a.status, v.status, a.abc, v.abc, a.xyz, v.xyz,
+       COUNT(*)
 FROM ({VERDICTS}) v JOIN accounts_account a ON a.id = v.account_id
-WHERE a.nine_box_class <> v.nine_box_class OR a.status <> v.status
-GROUP BY 1, 2, 3, 4
+WHERE a.nine_box_class <> v.nine_box_class OR a.status <> v.status OR a.abc <> v.abc
+   OR a.xyz <> v.xyz
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """
 
 
@@ -175,8 +177,8 @@ def tune(cursor) -> None:
     cursor.execute("SET LOCAL jit = off")
 
 
-def moves_in_sql(as_of: date, t: Thresholds) -> list[tuple[str, str, str, str, int]]:
-    """MOVES, on PostgreSQL: (class now, class then, status now, status then, accounts)."""
+def moves_in_sql(as_of: date, t: Thresholds) -> list[tuple]:
+    """MOVES, on PostgreSQL: (class, status, ABC and XYZ, each now and then; accounts)."""
     with connection.cursor() as cursor:
         tune(cursor)
         cursor.execute(MOVES, sql_params(as_of, t))

@@ -14,7 +14,7 @@ from django.db.models.deletion import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,8 +28,10 @@ from accounts.models import (
     ExchangeRate,
     OpportunityStage,
     ProductLine,
+    Status,
     Thresholds,
 )
+from accounts.models.money import MoneyField
 from accounts.rates import rate_add, rate_delete
 from accounts.tiering import tiers_preview
 from accounts.tiering_now import QueueUnavailable, run_queue, run_state
@@ -115,7 +117,10 @@ def _values(form: forms.ModelForm) -> list[tuple[object, object]]:
         if isinstance(field.widget, forms.HiddenInput):
             continue
         value = _shown(form.instance, name)
-        if isinstance(field, forms.TypedChoiceField):
+        if isinstance(form.instance._meta.get_field(name), MoneyField):
+            grouped = number_format(value, 0, use_l10n=True, force_grouping=True)
+            value = f"{grouped} {settings.KAMCRM_BASE_CURRENCY}"
+        elif isinstance(field, forms.TypedChoiceField):
             value = dict(cast(Iterable[tuple[Any, Any]], field.choices)).get(value, value)
         shown.append((field.label, value))
     return shown
@@ -170,9 +175,28 @@ def thresholds_edit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "kamcrm/settings_thresholds.html",
-        {"form": form, "preview": preview, "last_run": _last_run()},
+        {
+            "form": form, "preview": preview, "preview_moves": _moves(preview),
+            "last_run": _last_run(),
+        },
         status=409 if form.stale else 200,
-    )
+    )  # fmt: skip
+
+
+def _moves(preview) -> list[tuple[str, list]]:
+    """The preview's moves by what moves, in the reader's words (statuses by name)."""
+    if preview is None:
+        return []
+    label = {code: str(name) for code, name in Status.choices}
+    statuses = [
+        (label.get(old, old), label.get(new, new), n) for old, new, n in preview.moves_of("status")
+    ]
+    return [
+        (_("Class"), preview.moves_of("class")),
+        (_("Status"), statuses),
+        ("ABC", preview.moves_of("abc")),
+        ("XYZ", preview.moves_of("xyz")),
+    ]
 
 
 def _recompute(request: HttpRequest) -> HttpResponse:

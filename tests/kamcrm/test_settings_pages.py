@@ -296,10 +296,14 @@ def _classes() -> dict[int, tuple[str, str]]:
     return {pk: (cls, status) for pk, cls, status in rows}
 
 
+def _abc() -> dict[int, str]:
+    return dict(Account.objects.values_list("pk", "abc"))
+
+
 def test_the_preview_counts_what_the_run_then_changes(client, admin, kam1, tasks_inline):
     build_portfolio(kam1)
     tiers_recompute(as_of=timezone.localdate())
-    before = _classes()
+    before, abc_before = _classes(), _abc()
     client.force_login(admin)
     opened = _form(client.get(reverse("settings:thresholds")))
     tight = {**opened, **{k: str(v) for k, v in TIGHT.items()}}
@@ -319,6 +323,9 @@ def test_the_preview_counts_what_the_run_then_changes(client, admin, kam1, tasks
     assert len(moved) == counted.changed
     class_moves = sum(1 for pk in moved if after[pk][0] != before[pk][0])
     assert class_moves == sum(n for _old, _new, n in counted.class_moves())
+    abc_moves = sum(1 for pk, abc in _abc().items() if before[pk][0] and abc != abc_before[pk])
+    assert abc_moves == sum(n for _old, _new, n in counted.moves_of("abc")) > 0
+    assert "ABC" in preview.content.decode()
     state = done.context["state"]
     assert state["state"] == "done"
     assert state["changed"] == counted.changed
