@@ -6,19 +6,34 @@ from django.utils import timezone
 
 from kamcrm.admin import SettingsAdmin
 
-from .models import Competitor, Currency, OpportunityStage, ProductLine, Thresholds
+from .models import (
+    Competitor,
+    Currency,
+    ExchangeRate,
+    OpportunityStage,
+    ProductLine,
+    Thresholds,
+)
+from .rates import rates_apply
+
+
+class ExchangeRateInline(admin.TabularInline):
+    model = ExchangeRate
+    extra = 1
 
 
 @admin.register(Currency)
 class CurrencyAdmin(SettingsAdmin):
-    list_display = ["code", "name", "minor_unit", "rate_to_base", "rate_updated_at"]
-    list_editable = ["rate_to_base"]
-    readonly_fields = ["rate_updated_at"]
+    """The current rate follows the dated rates (accounts/rates.py), as on the Settings
+    pages: it is not edited by itself here."""
 
-    def save_model(self, request, obj, form, change):
-        if "rate_to_base" in form.changed_data:
-            obj.rate_updated_at = timezone.now()
-        super().save_model(request, obj, form, change)
+    list_display = ["code", "name", "minor_unit", "rate_to_base", "rate_updated_at"]
+    readonly_fields = ["rate_to_base", "rate_updated_at"]
+    inlines = [ExchangeRateInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        rates_apply(today=timezone.localdate(), codes=[form.instance.pk])
 
 
 @admin.register(OpportunityStage)

@@ -19,6 +19,7 @@ from .models import (
     Commitment,
     Competitor,
     Currency,
+    ExchangeRate,
     InfluenceLink,
     Opportunity,
     OpportunityStage,
@@ -86,9 +87,16 @@ def set_demo_rates() -> None:
     base_in_usd = Decimal(USD_VALUE.get(settings.KAMCRM_BASE_CURRENCY, "1"))
     now = timezone.now()
     for code, usd in USD_VALUE.items():
-        Currency.objects.filter(code=code, rate_to_base__isnull=True).update(
-            rate_to_base=Decimal(usd) / base_in_usd, rate_updated_at=now
-        )
+        rate = Decimal(usd) / base_in_usd
+        if (
+            Currency.objects.filter(code=code, rate_to_base__isnull=True).update(
+                rate_to_base=rate, rate_updated_at=now
+            )
+            and code != settings.KAMCRM_BASE_CURRENCY
+        ):
+            ExchangeRate.objects.get_or_create(
+                currency_id=code, valid_from=timezone.localdate(), defaults={"rate": rate}
+            )
 
 
 def seed_portfolio(*, kam, team_name: str, today: date) -> int:

@@ -4,6 +4,8 @@ nightly tiering do for theirs: that is how the dashboards' stored figures learn 
 A write made around these (the ORM in a shell) shows on the dashboards from the next
 day's refresh, or after `manage.py refresh_figures`."""
 
+from collections.abc import Mapping
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,15 +62,17 @@ def owned_by(user) -> dict[str, int]:
 
 
 @transaction.atomic
-def hand_over(*, leaving, to) -> dict[str, int]:
-    """Give everything `owned_by(leaving)` counts to `to` (a KAM taking over); both
-    portfolios changed. Closed deals and kept commitments stay with who made them."""
-    moved = {
-        "accounts": Account.objects.filter(owner=leaving).update(owner=to),
-        "deals": Opportunity.objects.open().filter(owner=leaving).update(owner=to),
-        "commitments": Commitment.objects.filter(owner=leaving, done_on=None).update(owner=to),
+def hand_over(*, leaving, to: Mapping) -> dict[str, int]:
+    """Give what `owned_by(leaving)` counts to the user `to` names for its kind (accounts,
+    deals, commitments; a kind it does not name stays); every portfolio touched changed.
+    Closed deals and kept commitments stay with who made them."""
+    held = {
+        "accounts": Account.objects.filter(owner=leaving),
+        "deals": Opportunity.objects.open().filter(owner=leaving),
+        "commitments": Commitment.objects.filter(owner=leaving, done_on=None),
     }
-    announce_portfolio_change(owner_ids=[leaving.pk, to.pk])
+    moved = {kind: rows.update(owner=to[kind]) for kind, rows in held.items() if kind in to}
+    announce_portfolio_change(owner_ids=[leaving.pk, *(user.pk for user in to.values())])
     return moved
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from .import_jobs import sweep_abandoned
 from .snapshots import prune_snapshots
 from .tiering import tiers_recompute
+from .tiering_now import run_now
 
 
 @shared_task
@@ -23,3 +24,9 @@ def recompute_tiers(as_of: str | None = None) -> dict:
 def sweep_imports() -> int:
     """Uploads whose worker died: queued again, or failed with the reason."""
     return sweep_abandoned()
+
+
+@shared_task
+def recompute_tiers_now(run: str) -> None:
+    """A run an admin asked for; its state goes to the cache under `run`."""
+    run_now(run)

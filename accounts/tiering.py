@@ -11,16 +11,19 @@ date's snapshot (idempotent), and holds a lock so two runs never overlap.
 """
 
 import fcntl
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import MAX_PREC, Context, Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from kamcrm import audit
 from kamcrm.signals import announce_portfolio_change
@@ -39,8 +42,9 @@ from .models import (
 from .models.money import as_decimal, base_amount
 from .models.tier_choices import Band
 from .periods import add_months, trailing_window
+from .rates import rates_apply
 from .snapshots import notify_owners
-from .tiering_sql import classify_in_sql
+from .tiering_sql import classify_in_sql, moves_in_sql
 
 ZERO = Decimal(0)
 # Sums, products and differences of money without rounding: the SQL path's numerics are
@@ -260,6 +264,7 @@ def tiers_recompute(*, as_of: date, progress: Callable[[str], None] | None = Non
     """Recompute every account's tier as of `as_of` and store it."""
     say = progress or (lambda message: None)
     with transaction.atomic(), exclusive_run(), audit.context(source="tiering"):
+        rates_apply(today=timezone.localdate())  # a rate dated today takes over first
         t = Thresholds.current()
         TierSnapshot.objects.filter(as_of=as_of).delete()
         if connection.vendor == "postgresql":
@@ -303,3 +308,75 @@ def store_current(as_of: date) -> None:
                WHERE s.account_id = accounts_account.id AND s.as_of = %s""",
             [as_of],
         )
+
+
+@dataclass
+class Preview:
+    """What a run as of `as_of` with some thresholds would change, storing nothing: each
+    kind of move of the accounts tiered before (from and to: "class", "status", "abc",
+    "xyz"; and "count"), and how many accounts it would tier for the first time.
+    `changed` is what the run's own count (RunResult.changed: class or status) will be,
+    the data staying as it is."""
+
+    as_of: date
+    moves: list[dict[str, Any]]
+    first_tiered: int
+
+    @property
+    def changed(self) -> int:
+        return sum(
+            m["count"]
+            for m in self.moves
+            if m["old_class"] != m["new_class"] or (m["old_status"] != m["new_status"])
+        )
+
+    def moves_of(self, what: str) -> list[tuple[str, str, int]]:
+        """(from, to, accounts) for the moves of "class", "status", "abc" or "xyz", most
+        accounts first."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for move in self.moves:
+            if move[f"old_{what}"] != move[f"new_{what}"]:
+                counts[move[f"old_{what}"], move[f"new_{what}"]] += move["count"]
+        return [(old, new, n) for (old, new), n in counts.most_common()]
+
+    def class_moves(self) -> list[tuple[str, str, int]]:
+        return self.moves_of("class")
+
+
+KEYS = ("class", "status", "abc", "xyz")
+
+
+def tiers_preview(*, thresholds: Thresholds, as_of: date) -> Preview:
+    """The run `tiers_recompute` would make with `thresholds` (saved or not), counted by
+    the database rather than stored: on PostgreSQL the same statement, grouped."""
+    with transaction.atomic():  # the SQL path's settings are the transaction's
+        if connection.vendor == "postgresql":
+            rows = moves_in_sql(as_of, thresholds)
+        else:
+            rows = _moves_in_python(as_of, thresholds)
+    moves: list[dict[str, Any]] = []
+    first = 0
+    for *pairs, count in rows:
+        if not pairs[0]:  # never tiered: no class to move from
+            first += count
+            continue
+        move: dict[str, Any] = {"count": count}
+        for n, key in enumerate(KEYS):
+            move[f"old_{key}"], move[f"new_{key}"] = pairs[2 * n], pairs[2 * n + 1]
+        moves.append(move)
+    return Preview(as_of=as_of, moves=moves, first_tiered=first)
+
+
+def _moves_in_python(as_of: date, t: Thresholds) -> list[tuple]:
+    figures = gather(as_of, t)
+    abc = abc_classes(figures, t)
+    fields = ("nine_box_class", "status", "abc", "xyz")
+    stored = {pk: rest for pk, *rest in Account.objects.values_list("pk", *fields)}
+    counts: Counter[tuple] = Counter()
+    for f in figures:
+        tier = verdict(f, abc.get(f.account_id, (ABC.C, None)), t, as_of)
+        now = stored.get(f.account_id, ["", "", "", ""])
+        then = [getattr(tier, field) for field in fields]
+        if list(now) != then:
+            counts[tuple(v for pair in zip(now, then, strict=True) for v in pair)] += 1
+    return [(*key, n) for key, n in counts.items()]

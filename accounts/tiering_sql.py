@@ -52,15 +52,12 @@ billed AS (
 )"""
 
 
-# The rules of abc_classes, xyz_class and verdict in one statement. The window sum runs
-# over the earning accounts, which the ranking puts first; the share and the CV are
-# divided at 30 and more decimal places so that, as floats, they round as Python's 28
-# significant digits do. The EXISTS is evaluated only for accounts with no revenue in
-# either window, the only ones it can make prospects.
-CLASSIFY = f"""
-INSERT INTO accounts_tiersnapshot (account_id, as_of, revenue_12m, revenue_previous_12m,
-    revenue_last_6m, share_before, coefficient_of_variation, potential, abc, xyz,
-    contribution_level, potential_level, nine_box_class, status, strategy)
+# The rules of abc_classes, xyz_class and verdict in one statement (CLASSIFY stores it).
+# The window sum runs over the earning accounts, which the ranking puts first; the share
+# and the CV are divided at 30 and more decimal places so that, as floats, they round as
+# Python's 28 significant digits do. The EXISTS is evaluated only for accounts with no
+# revenue in either window, the only ones it can make prospects.
+VERDICTS = f"""
 WITH {SUMS}, figures AS (
     SELECT a.id, a.external_id, COALESCE(s.revenue, 0) AS revenue,
            COALESCE(s.previous, 0) AS previous, COALESCE(s.recent, 0) AS recent,
@@ -99,18 +96,18 @@ WITH {SUMS}, figures AS (
            END AS nine_box
     FROM ranked r
 )
-SELECT id, %(as_of)s, revenue, previous, recent,
+SELECT id AS account_id, %(as_of)s, revenue, previous, recent,
        CASE WHEN revenue > 0 THEN (round(above, 30) / total)::float8 END,
        CASE WHEN revenue > 0
             THEN sqrt(round(GREATEST(spread, 0), 34) / square)::float8 END,
        potential,
        CASE WHEN revenue <= 0 OR above >= %(abc_b_share)s * total THEN 'C'
             WHEN above >= %(abc_a_share)s * total THEN 'B' ELSE 'A'
-       END,
+       END AS abc,
        CASE WHEN revenue <= 0 OR spread > %(y_squared)s * square THEN 'Z'
             WHEN spread > %(x_squared)s * square THEN 'Y' ELSE 'X'
-       END,
-       contribution, potential_level, nine_box, status,
+       END AS xyz,
+       contribution, potential_level, nine_box AS nine_box_class, status,
        CASE WHEN status = 'prospect' THEN 'acquire'
             WHEN status = 'lost' OR (status = 'at_risk' AND nine_box IN ('A', 'B'))
             THEN 'win_back'
@@ -119,6 +116,23 @@ SELECT id, %(as_of)s, revenue, previous, recent,
             ELSE 'wait_and_watch'
        END
 FROM classed
+"""
+
+CLASSIFY = f"""
+INSERT INTO accounts_tiersnapshot (account_id, as_of, revenue_12m, revenue_previous_12m,
+    revenue_last_6m, share_before, coefficient_of_variation, potential, abc, xyz,
+    contribution_level, potential_level, nine_box_class, status, strategy)
+{VERDICTS}"""
+
+# What CLASSIFY would store, counted by each account's class, status, ABC and XYZ now and
+# then, without storing it: the settings page's preview of new thresholds.
+MOVES = f"""
+SELECT a.nine_box_class, v.nine_box_class, a.status, v.status, a.abc, v.abc, a.xyz, v.xyz,
+       COUNT(*)
+FROM ({VERDICTS}) v JOIN accounts_account a ON a.id = v.account_id
+WHERE a.nine_box_class <> v.nine_box_class OR a.status <> v.status OR a.abc <> v.abc
+   OR a.xyz <> v.xyz
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """
 
 
@@ -161,3 +175,11 @@ def tune(cursor) -> None:
     expressions took a second at that size, longer than it saved."""
     cursor.execute("SET LOCAL work_mem = '128MB'")
     cursor.execute("SET LOCAL jit = off")
+
+
+def moves_in_sql(as_of: date, t: Thresholds) -> list[tuple]:
+    """MOVES, on PostgreSQL: (class, status, ABC and XYZ, each now and then; accounts)."""
+    with connection.cursor() as cursor:
+        tune(cursor)
+        cursor.execute(MOVES, sql_params(as_of, t))
+        return cursor.fetchall()

@@ -9,6 +9,7 @@ run, each the median of --repeat:
 - the floor with the writes: the same sums stored as one snapshot per account (replacing
   the as-of date's) and copied onto the accounts, with no classification, rolled back;
 - `recompute_tiers` itself;
+- the Settings page's preview of other thresholds (the same classification, counted);
 - DuckDB (pyproject's `bench` extra: .venv/bin/pip install duckdb) classifying the same
   lines by the same rules from a CSV export, in floats, its export and load timed apart.
 
@@ -151,6 +152,18 @@ def floor(*, writes: bool) -> None:
         transaction.set_rollback(True)
 
 
+def preview() -> None:
+    """The Settings page's preview: the run's classification with other thresholds,
+    counted by class and status instead of stored."""
+    from decimal import Decimal
+
+    from accounts.models import Thresholds
+    from accounts.tiering import tiers_preview
+
+    tighter = Thresholds(abc_a_share=0.7, potential_high=Decimal(15_000_000))
+    tiers_preview(thresholds=tighter, as_of=AS_OF)
+
+
 def recompute() -> None:
     from accounts.tiering import tiers_recompute
 
@@ -232,12 +245,13 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     recompute()  # the accounts carry a run's values from here on, as every night
-    times: dict[str, list[float]] = {"floor": [], "writes": [], "recompute": []}
+    times: dict[str, list[float]] = {"floor": [], "writes": [], "recompute": [], "preview": []}
     for _ in range(args.repeat):
         for name, action in [
             ("floor", lambda: floor(writes=False)),
             ("writes", lambda: floor(writes=True)),
             ("recompute", recompute),
+            ("preview", preview),
         ]:
             vacuum()
             times[name].append(timed(action))
@@ -253,6 +267,7 @@ def main() -> None:
     show("floor: the sums on the server", base)
     show("floor + snapshot INSERT + account UPDATE", writes)
     show("recompute_tiers", median["recompute"], "(goal <= 1.3x floor+writes)")
+    show("Settings preview of new thresholds", median["preview"])
     print(f"{'peak memory of this process':<44} {peak_mb:6.0f} MB (goal: flat, < 300 MB)")
     if args.no_duckdb:
         return

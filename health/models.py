@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account
 from accounts.models.money import MoneyField
+from kamcrm.versioning import Versioned
 
 WEIGHT = [MinValueValidator(0), MaxValueValidator(100)]
 SCORE = [MinValueValidator(0), MaxValueValidator(100)]
@@ -29,7 +30,7 @@ PARTS = (
 )
 
 
-class HealthWeights(models.Model):
+class HealthWeights(Versioned):
     """How much each part counts (any scale: a part's share is its weight over the sum of
     the weights of the parts that apply), and where the bands start. One row."""
 

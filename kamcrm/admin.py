@@ -3,24 +3,27 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Team, User
-from .signals import announce_portfolio_change
+from .settings_pages.services import settings_changed
+from .versioning import Versioned
 
 
 class SettingsAdmin(admin.ModelAdmin):
-    """For the settings every figure depends on (thresholds, rates, stages, the fiscal
-    year): a change is everyone's portfolio changing."""
+    """The fallback for the Settings pages (superusers only): a change made here is
+    announced as the pages' own are (kamcrm/settings_pages/services.py)."""
 
     def save_model(self, request, obj, form, change):
+        if change and isinstance(obj, Versioned):  # a page opened before is now stale
+            obj.version += 1
         super().save_model(request, obj, form, change)
-        announce_portfolio_change()
+        settings_changed(type(obj))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        announce_portfolio_change()
+        settings_changed(type(obj))
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        announce_portfolio_change()
+        settings_changed(queryset.model)
 
 
 @admin.register(User)

@@ -270,6 +270,9 @@ def _who(metadata: dict, names: dict) -> str:
         return _("%(kind)s import (command line)") % {"kind": what}
     if source == "tiering":
         return _("the nightly tiering")
+    if source == "deactivation":
+        text = _("the hand-over of %(leaving)s's work") % {"leaving": metadata.get("leaving", "")}
+        return _("%(what)s, by %(user)s") % {"what": text, "user": user} if user else text
     if source == "command":
         return _("the %(command)s command") % {"command": metadata.get("command", "")}
     return user or _("unknown: not made through the app")

@@ -181,26 +181,53 @@ def sharing_choices(*names: str) -> type[SharedChoicesFormSet]:
     return type("SharedChoicesFormSet", (SharedChoicesFormSet,), {"shared_choices": names})
 
 
+# What a leaving user's work is handed over by, and who may take it.
+HANDED_OVER = {
+    "accounts": _("Their accounts, with the plans on them, go to"),
+    "deals": _("Their open deals go to"),
+    "commitments": _("Their open commitments go to"),
+    "actions": _("Their open plan actions go to"),
+}
+
+
 class HandOverForm(forms.Form):
-    """Who takes over what a user being deactivated still owns (accounts, open deals,
-    commitments and plan actions): needed when they own anything."""
+    """Who takes over what a user being deactivated still holds: a KAM for each kind they
+    own (by default one of their own team), and a director for each team they lead, who
+    approves its plans from then on."""
 
-    to = forms.ModelChoiceField(
-        label=_("Hand their accounts and open work to"),
-        queryset=User.objects.none(),
-        required=False,
-    )
-
-    def __init__(self, *args, leaving: User, owns_anything: bool, **kwargs):
+    def __init__(self, *args, leaving: User, held: dict[str, int], teams: list[Team], **kwargs):
         super().__init__(*args, **kwargs)
-        self.owns_anything = owns_anything
         kams = User.objects.filter(role=Role.KAM, is_active=True).exclude(pk=leaving.pk)
-        model_choices(self, "to").queryset = kams.select_related("team")
-
-    def clean_to(self):
-        to = self.cleaned_data["to"]
-        if self.owns_anything and to is None:
-            raise forms.ValidationError(
-                _("Choose who takes over: they still own accounts or open work.")
+        kams = kams.select_related("team").order_by("username")
+        near = (
+            kams.filter(team=leaving.team_id)
+            if leaving.team_id
+            else kams.filter(team__director=leaving)
+        )
+        default = near.first()
+        for kind, label in HANDED_OVER.items():
+            if held.get(kind):
+                self.fields[kind] = forms.ModelChoiceField(
+                    label=label, queryset=kams, initial=default
+                )
+        directors = User.objects.filter(role=Role.DIRECTOR, is_active=True).exclude(pk=leaving.pk)
+        directors = directors.order_by("username")
+        for team in teams:
+            self.fields[f"team_{team.pk}"] = forms.ModelChoiceField(
+                label=_("New director of %(team)s") % {"team": team},
+                queryset=directors,
+                initial=directors.first(),
+                # With no other director yet the team keeps its name on it, as before.
+                required=directors.exists(),
             )
-        return to
+        self.teams = teams
+
+    def takers(self) -> dict[str, User]:
+        return {kind: self.cleaned_data[kind] for kind in HANDED_OVER if kind in self.fields}
+
+    def directors(self) -> dict[Team, User]:
+        return {
+            team: director
+            for team in self.teams
+            if (director := self.cleaned_data.get(f"team_{team.pk}"))
+        }

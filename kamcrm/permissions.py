@@ -40,6 +40,7 @@ def require(user, permission: str, obj=None) -> None:
 
 
 rules.add_perm("kamcrm.manage_users", is_admin)
+rules.add_perm("kamcrm.manage_settings", is_admin)
 rules.add_perm("kamcrm.view_dashboard", is_active_user)
 
 

@@ -4,6 +4,10 @@ their own team (or only themselves, between teams)."""
 
 from django.db.models import QuerySet
 
+from accounts.services import owned_by
+from plans.models import AccountPlan, PlanStatus
+from plans.services import actions_owned_by
+
 from .models import Role, Team, User
 
 
@@ -33,3 +37,11 @@ def kams_assignable_by(user) -> QuerySet[User]:
     what they own (only a director or admin reassigns)."""
     kams = kams_visible_to(user).filter(is_active=True).select_related("team")
     return kams if (user.is_admin or user.is_director) else kams.filter(pk=user.pk)
+
+
+def holdings(user: User) -> dict[str, int]:
+    """What a user being deactivated still holds, by kind: their accounts (and the plans
+    not closed on them, which follow the accounts), open deals, commitments not kept and
+    open plan actions; the teams they lead are `user.led_teams`."""
+    plans = AccountPlan.objects.filter(account__owner=user).exclude(status=PlanStatus.CLOSED)
+    return {**owned_by(user), "plans": plans.count(), "actions": actions_owned_by(user)}

@@ -1,5 +1,7 @@
 """Writes to users that are more than a form save: onboarding, password links, deactivation."""
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -12,8 +14,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from accounts.services import hand_over
+from plans.services import actions_hand_over
+
+from . import audit
 from .forms import UserForm
-from .models import User
+from .models import Team, User
+from .selectors import holdings
 
 
 def user_send_password_link(*, user: User, base_url: str) -> None:
@@ -48,6 +55,28 @@ def user_create(*, form: UserForm, base_url: str) -> User:
     user.save()
     transaction.on_commit(lambda: user_send_password_link(user=user, base_url=base_url))
     return user
+
+
+@transaction.atomic
+def user_deactivate(
+    *, user: User, by: User, takers: Mapping[str, User], directors: Mapping[Team, User]
+) -> dict[str, int]:
+    """Deactivate a user and hand over all they hold, all or nothing (HandOverForm's
+    choices: a taker per kind, a new director per team they lead). Refused, with nothing
+    changed, if they would still hold something (work given them since the choices were
+    made). The moves are tagged in the audit trail as this deactivation's."""
+    with audit.context(source="deactivation", leaving=user.username):
+        moved = hand_over(leaving=user, to=takers)
+        if "actions" in takers:
+            moved["actions"] = actions_hand_over(leaving=user, to=takers["actions"])
+        for team, director in directors.items():
+            Team.objects.filter(pk=team.pk).update(director=director)
+        if any(holdings(user).values()):
+            raise ValidationError(
+                _("They were given more work meanwhile; choose again who takes it over.")
+            )
+        user_set_active(user=user, active=False, by=by)
+    return moved
 
 
 def user_set_active(*, user: User, active: bool, by: User) -> None:

@@ -50,6 +50,7 @@ urlpatterns = [
     path("teams/", views.TeamListView.as_view(), name="team_list"),
     path("teams/new/", views.TeamCreateView.as_view(), name="team_create"),
     path("teams/<int:pk>/", views.TeamUpdateView.as_view(), name="team_update"),
+    path("settings/", include("kamcrm.settings_pages.urls")),
     # One sign-in page for everyone: the Django admin's own login form is not offered.
     path("accounts/", include("accounts.urls")),
     path("plans/", include("plans.urls")),

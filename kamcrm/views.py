@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,16 +20,14 @@ from django.views.generic import CreateView, ListView, UpdateView
 from django.views.i18n import set_language
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
-from accounts.services import hand_over, owned_by
-from plans.services import actions_hand_over, actions_owned_by
-
 from .cache import ForgivingRedisCache
 from .celery import app
 from .forms import HandOverForm, TeamForm, UserFilterForm, UserForm
 from .http import SignedInRequest
 from .models import Team, User
 from .query import id_field
-from .services import user_create, user_send_password_link, user_set_active
+from .selectors import holdings
+from .services import user_create, user_deactivate, user_send_password_link, user_set_active
 from .signals import announce_portfolio_change
 
 DEMO_USERNAMES = ["admin", "director1", "kam1", "director2", "kam2"]
@@ -212,30 +210,47 @@ class UserUpdateView(PermissionRequiredMixin, UpdateView):
 @permission_required("kamcrm.manage_users", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def user_set_active_view(request: SignedInRequest, pk: int, active: bool) -> HttpResponse:
-    """Asks first on GET; deactivates or reactivates on POST. Deactivating someone who
-    still owns accounts or open work hands it all to the KAM chosen, in the same step."""
+    """Asks first on GET; reactivates, or deactivates, on POST. Deactivating someone who
+    still holds accounts, open work or teams is a wizard: what they hold, who takes each
+    kind over (`?step=choose`), then a confirmation of every move, all done in one go."""
     user = get_object_or_404(User.objects.prefetch_related("led_teams"), pk=pk)
-    owned = {} if active else {**owned_by(user), "actions": actions_owned_by(user)}
-    data = request.POST if request.method == "POST" else None  # empty is still a submit
-    form = HandOverForm(data, leaving=user, owns_anything=any(owned.values()))
-    if request.method == "POST" and (active or form.is_valid()):
-        try:
-            with transaction.atomic():
-                if to := (None if active else form.cleaned_data["to"]):
-                    hand_over(leaving=user, to=to)
-                    actions_hand_over(leaving=user, to=to)
-                user_set_active(user=user, active=active, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
+    held = {} if active else holdings(user)
+    teams = [] if active else list(user.led_teams.all())
+    data = request.POST if request.method == "POST" else None
+    form = HandOverForm(data, leaving=user, held=held, teams=teams)
+    wizard = any(held.values()) or bool(teams)
+    step = "choose" if wizard and request.GET.get("step") == "choose" else "what"
+    if request.method == "POST":
+        if not form.is_valid():
+            step = "choose"
+        elif wizard and request.POST.get("step") != "confirm":
+            step = "confirm"
         else:
-            text = _("%(user)s was reactivated.") if active else _("%(user)s was deactivated.")
-            messages.success(request, text % {"user": user})
-        return redirect("user_list")
+            return _set_active(request, user, active, form)
     return render(
         request,
         "kamcrm/user_confirm_active.html",
-        {"managed_user": user, "active": active, "owned": owned, "form": form},
-    )
+        {
+            "managed_user": user, "active": active, "held": held, "teams": teams,
+            "form": form, "wizard": wizard, "step": step,
+        },
+    )  # fmt: skip
+
+
+def _set_active(request: SignedInRequest, user: User, active: bool, form) -> HttpResponse:
+    try:
+        if active:
+            user_set_active(user=user, active=True, by=request.user)
+        else:
+            user_deactivate(
+                user=user, by=request.user, takers=form.takers(), directors=form.directors()
+            )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        text = _("%(user)s was reactivated.") if active else _("%(user)s was deactivated.")
+        messages.success(request, text % {"user": user})
+    return redirect("user_list")
 
 
 @permission_required("kamcrm.manage_users", raise_exception=True)

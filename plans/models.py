@@ -19,7 +19,7 @@ from kamcrm.versioning import Versioned
 from .sections import PROMPTS, SectionKind
 
 
-class PlanSettings(models.Model):
+class PlanSettings(Versioned):
     """Admin-editable planning settings, kept in one row."""
 
     fiscal_year_start_month = models.PositiveSmallIntegerField(

@@ -12,7 +12,7 @@ from .activities import Activity, ActivityKind, Commitment, WinBackAction
 from .deals import Opportunity, OpportunityStage, OpportunityType, StageOutcome
 from .history import AccountEvent, OpportunityEvent, StakeholderEvent
 from .imports import ColumnMapping, ImportJob, ImportKind, ImportState
-from .money import Currency
+from .money import Currency, ExchangeRate
 from .people import (
     DECISION_ROLES,
     Attitude,
@@ -48,6 +48,7 @@ __all__ = [
     "Commitment",
     "Competitor",
     "Currency",
+    "ExchangeRate",
     "ImportJob",
     "ImportKind",
     "ImportState",

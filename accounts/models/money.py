@@ -46,6 +46,36 @@ class Currency(models.Model):
         return self.code
 
 
+class ExchangeRate(models.Model):
+    """A currency's rate to the base currency from a date on. Conversions read the
+    currency's current rate (`Currency.rate_to_base`): the latest of these dated today or
+    before, set when a rate is added or removed and, for one dated later, on its day by
+    the nightly run (accounts.rates)."""
+
+    currency = models.ForeignKey(
+        Currency, on_delete=models.CASCADE, related_name="rates", verbose_name=_("currency")
+    )
+    valid_from = models.DateField(_("from"))
+    rate = models.DecimalField(
+        _("rate to base currency"),
+        max_digits=20,
+        decimal_places=10,
+        validators=[MinValueValidator(Decimal("0.0000000001"))],
+        help_text=_("Value of one unit in the base currency."),
+    )
+
+    class Meta:
+        ordering = ["currency", "-valid_from"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "valid_from"], name="one_rate_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency_id} {self.valid_from}: {self.rate}"
+
+
 def as_decimal(value) -> Decimal:
     """A database sum as a Decimal: SQLite hands back floats, PostgreSQL exact decimals."""
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))

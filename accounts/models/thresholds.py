@@ -6,12 +6,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kamcrm.versioning import Versioned
+
 from .money import MoneyField
 
 SHARE = [MinValueValidator(0), MaxValueValidator(1)]
 
 
-class Thresholds(models.Model):
+class Thresholds(Versioned):
     """The admin-editable thresholds; `Thresholds.current()` reads the one row.
 
     Money thresholds are in the base currency, per year.

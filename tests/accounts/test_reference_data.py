@@ -13,18 +13,22 @@ def test_the_migration_provides_currencies_stages_and_thresholds(db, settings):
     assert Thresholds.current().contact_rhythm_days == 60
 
 
-def test_an_admin_sets_an_exchange_rate(client, admin):
+def test_an_admin_dates_an_exchange_rate_in_the_django_admin_too(client, admin):
     client.force_login(admin)
     thb = Currency.objects.get(code="THB")
 
     response = client.post(
         reverse("admin:accounts_currency_change", args=["THB"]),
-        {"code": "THB", "name": thb.name, "minor_unit": 2, "rate_to_base": "0.0285"},
-    )
+        {
+            "code": "THB", "name": thb.name, "minor_unit": 2,
+            "rates-TOTAL_FORMS": 1, "rates-INITIAL_FORMS": 0,
+            "rates-0-valid_from": "2026-01-01", "rates-0-rate": "0.0285",
+        },
+    )  # fmt: skip
 
     assert response.status_code == 302
     thb.refresh_from_db()
-    assert thb.rate_to_base == Decimal("0.0285")
+    assert thb.rate_to_base == Decimal("0.0285")  # the current rate follows the dated one
     assert thb.rate_updated_at is not None
 
 

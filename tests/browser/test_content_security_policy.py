@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import Account
+from accounts.models import Account, OpportunityStage
 from kamcrm.models import User
 from plans.models import AccountPlan, PlanStatus
 from tests.browser.conftest import sign_in
@@ -18,7 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def pages_of(username: str) -> list[str]:
     user = User.objects.get(username=username)
     if user.is_admin:
+        leaving = reverse("user_deactivate", args=[User.objects.get(username="kam1").pk])
         return [
+            leaving,  # the hand-over wizard's steps: what kam1 holds, who takes it
+            f"{leaving}?step=choose",
             reverse("user_list"),
             reverse("user_update", args=[user.pk]),
             reverse("team_list"),
@@ -27,6 +30,14 @@ def pages_of(username: str) -> list[str]:
             reverse("dashboards:dashboard"),
             reverse("api:tokens"),
             reverse("api:token_list_all"),
+            reverse("settings:index"),
+            reverse("settings:thresholds"),
+            reverse("settings:planning"),
+            reverse("settings:health"),
+            reverse("settings:list", args=["currencies"]),
+            reverse("settings:update", args=["currencies", "EUR"]),  # its dated rates
+            reverse("settings:list", args=["stages"]),
+            reverse("settings:update", args=["stages", OpportunityStage.objects.first().pk]),
         ]
     account = Account.objects.visible_to(user).filter(children__isnull=False).first()
     plan = AccountPlan.objects.visible_to(user).filter(status=PlanStatus.DRAFT).first()

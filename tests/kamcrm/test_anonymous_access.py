@@ -8,7 +8,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Pages a signed-out person must reach; everything else redirects to sign-in.
 PUBLIC = {"login", "healthz", "password_reset_confirm", "password_reset_complete"}
-SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "0" * 32}
+SAMPLE = {
+    "int": "1",
+    "str": "x",
+    "slug": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def walk(patterns, prefix="", namespace=""):

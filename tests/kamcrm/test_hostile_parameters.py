@@ -43,9 +43,10 @@ def routes(patterns=None, prefix=""):
 
 def paths(route: str) -> set[str]:
     """The route with real-looking ids (1, which the demo has), then with hostile ones."""
+    unknown = "00000000-0000-0000-0000-000000000000"  # only a uuid's shape gets through
     fills = [
-        {"int": "1", "str": "strengths", "path": "x"},
-        {"int": "99999999999999999999", "str": "²%00", "path": "²%00"},
+        {"int": "1", "str": "strengths", "path": "x", "uuid": unknown},
+        {"int": "99999999999999999999", "str": "²%00", "path": "²%00", "uuid": unknown},
     ]
     return {
         "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m, f=fill: f[m.group(1) or "str"], route)

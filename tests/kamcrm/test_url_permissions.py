@@ -4,6 +4,7 @@ it keeps out (404 for things they may not see, 403 for pages their role does not
 A new route fails here until it says who may use it."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -13,6 +14,7 @@ from accounts.models import (
     Activity,
     BuyingCentre,
     Commitment,
+    ExchangeRate,
     ImportJob,
     ImportState,
     OpportunityStage,
@@ -47,6 +49,9 @@ RULES = {
     "anyone": ANYONE,
     "manage_users": (
         "kamcrm.manage_users", None, ["admin"], {"director1": 403, "kam1": 403},
+    ),
+    "manage_settings": (
+        "kamcrm.manage_settings", None, ["admin"], {"director1": 403, "kam1": 403},
     ),
     "import_data": (
         "accounts.import_data", None, ["admin", "director1"], {"kam1": 403},
@@ -123,6 +128,17 @@ ROUTE_RULES = {
     "team_list": ("manage_users", {}),
     "team_create": ("manage_users", {}),
     "team_update": ("manage_users", {"pk": "south"}),
+    "settings:index": ("manage_settings", {}),
+    "settings:thresholds": ("manage_settings", {}),
+    "settings:tiering_run": ("manage_settings", {"run": "0c6a3f43-26c1-4bd4-9c1c-7d0a4a3c1f00"}),
+    "settings:planning": ("manage_settings", {}),
+    "settings:health": ("manage_settings", {}),
+    "settings:list": ("manage_settings", {"kind": "stages"}),
+    "settings:create": ("manage_settings", {"kind": "competitors"}),
+    "settings:update": ("manage_settings", {"kind": "currencies", "pk": "EUR"}),
+    "settings:delete": ("manage_settings", {"kind": "currencies", "pk": "EUR"}),
+    "settings:rate_add": ("manage_settings", {"code": "EUR"}),
+    "settings:rate_delete": ("manage_settings", {"code": "EUR", "rate": "eur_rate"}),
     "accounts:import": ("import_data", {}),
     "accounts:import_history": ("import_data", {}),
     "accounts:import_template": ("import_data", {"kind": "accounts"}),
@@ -266,6 +282,9 @@ def world(admin, director1, director2, kam1, kam2):
         ),
         "line": ProductLine.objects.create(name="Valves"),
         "job": job, "matching_job": matching,
+        "eur_rate": ExchangeRate.objects.create(
+            currency_id="EUR", valid_from=date(2026, 1, 1), rate=Decimal("1.08")
+        ),
     }  # fmt: skip
 
 
