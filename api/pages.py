@@ -17,6 +17,8 @@ from kamcrm.http import SignedInRequest
 from .models import ApiToken
 from .services import token_create, token_revoke
 
+NEW_SECRET = "api_token_secret"  # in the session between the creation and its page
+
 
 class TokenForm(forms.ModelForm):
     class Meta:
@@ -26,16 +28,21 @@ class TokenForm(forms.ModelForm):
 
 @require_http_methods(["GET", "POST"])
 def tokens(request: SignedInRequest) -> HttpResponse:
-    """The user's tokens, and a new one: its secret is on this answer only."""
+    """The user's tokens, and a new one: its secret is shown on the page the creation
+    leads to, once. (Redirected to, so reloading that page does not make another.)"""
     form = TokenForm(request.POST or None)
-    secret = ""
     if request.method == "POST" and form.is_valid():
         _token, secret = token_create(user=request.user, name=form.cleaned_data["name"])
-        form = TokenForm()
+        request.session[NEW_SECRET] = secret
+        return redirect("api:tokens")
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "secret": secret, "tokens": request.user.api_tokens.all()},
+        {
+            "form": form,
+            "secret": request.session.pop(NEW_SECRET, ""),
+            "tokens": request.user.api_tokens.all(),
+        },
     )
 
 

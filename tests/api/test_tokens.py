@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_it_shows_a_new_token_once_and_stores_only_its_hash(client, kam1):
     client.force_login(kam1)
 
-    response = client.post(reverse("api:tokens"), {"name": "ERP feed"})
-    later = client.get(reverse("api:tokens"))
+    response = client.post(reverse("api:tokens"), {"name": "ERP feed"}, follow=True)
+    later = client.get(reverse("api:tokens"))  # a reload shows it no more, nor makes one
 
     secret = response.context["secret"]
     token = ApiToken.objects.get(user=kam1)
@@ -26,6 +26,7 @@ def test_it_shows_a_new_token_once_and_stores_only_its_hash(client, kam1):
     assert token.key_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert secret not in {token.prefix, token.key_hash, token.name}
     assert token.prefix in later.content.decode()
+    assert response.redirect_chain == [(reverse("api:tokens"), 302)]
 
 
 def test_the_token_signs_a_machine_in_and_records_its_use(kam1, client):
