@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
 # (file, user, language, page: a path, "account" for the demo's biggest group's page, or
-# "plan" for kam1's first plan with a section open in place)
+# "plan" for kam1's draft plan with a section being written in place)
 SHOTS = [
     ("screenshot.png", "kam1", "en", "account"),
     ("dashboard.png", "director1", "en", "/dashboard/"),
@@ -78,8 +78,12 @@ def _take(folder: Path) -> None:
                 page.goto(f"{BASE}/plans/?status=draft")
                 page.locator("table tbody a").first.click()
                 page.wait_for_load_state("load")
-                page.get_by_test_id("edit-opportunities").click()
-                page.locator("#text-opportunities").wait_for()
+                page.get_by_test_id("edit-priorities_medium").click()
+                page.locator("#text-priorities_medium").fill(
+                    "- A second kiln line in Saraburi (2027)\n- Moving procurement to a group centre"
+                )
+                page.get_by_test_id("status-priorities_medium").get_by_text("Saved at").wait_for()
+                page.evaluate("window.scrollTo(0, 0)")
             else:
                 page.goto(f"{BASE}{path}")
             page.wait_for_load_state("networkidle")

@@ -26,7 +26,7 @@ def test_it_saves_a_section_as_the_kam_types(page, plan_page):
     expect(page.get_by_test_id("completeness")).to_contain_text("0 of 15 parts")
     page.get_by_test_id("edit-threats").click()
     box = page.get_by_role("textbox", name="SWOT: threats")
-    expect(box).to_have_attribute("placeholder", re.compile("What could we lose"))
+    expect(box).to_have_accessible_description(re.compile("What could we lose"))
 
     box.fill("A Chinese competitor opens a plant in Rayong.")
 
