@@ -9,7 +9,6 @@ from rules.contrib.views import permission_required
 
 from kamcrm import csv_export
 
-from ..forms import ColumnsForm, ImportForm
 from ..import_jobs import (
     QueueUnavailable,
     job_again,
@@ -20,6 +19,7 @@ from ..import_jobs import (
     table_of,
 )
 from ..imports import BadHeader, FormatUnclear, MissingColumns, decode
+from ..imports.forms import ColumnsForm, ImportForm
 from ..imports.kinds import TYPES
 from ..imports.reading import header_of
 from ..models import ColumnMapping, ImportJob, ImportKind, ImportState, ProductLine
