@@ -108,8 +108,8 @@ class PlainSelect(forms.Select):
     templates made that a third of the page's time. Same markup, single choice only."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        chosen = {str(v) for v in context["value"]}
+        # Not get_context(): it builds every option's dict for the templates this skips.
+        chosen = set(self.format_value(value))
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
@@ -119,7 +119,9 @@ class PlainSelect(forms.Select):
             ),
         )
         return format_html(
-            "<select{}>{}</select>", flatatt({**context["attrs"], "name": name}), options
+            "<select{}>{}</select>",
+            flatatt({**self.build_attrs(self.attrs, attrs), "name": name}),
+            options,
         )
 
 

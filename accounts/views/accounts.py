@@ -13,6 +13,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from health.models import HealthWeights
 from kamcrm import csv_export
+from kamcrm.paginator import CappedPaginator
 from kamcrm.query import query_values
 from kamcrm.versioning import StaleEdit
 
@@ -31,6 +32,7 @@ from ..tactics import TACTICS
 class AccountListView(ListView):
     template_name = "accounts/account_list.html"
     paginate_by = 25
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         self.filterset = AccountFilter(
