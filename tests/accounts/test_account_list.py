@@ -157,8 +157,9 @@ def test_the_export_gives_potential_in_the_base_currency(client, kam1, rated_acc
 
 
 def test_it_runs_a_bounded_number_of_queries(client, kam1, django_assert_max_num_queries):
+    group = AccountFactory(owner=kam1, name="Group")
     for index in range(30):
-        account = AccountFactory(owner=kam1, name=f"Account {index:02}")
+        account = AccountFactory(owner=kam1, name=f"Account {index:02}", parent=group)
         RevenueLineFactory.create_batch(5, account=account)
         OpportunityFactory.create_batch(2, account=account)
         StakeholderFactory.create_batch(2, account=account)
@@ -168,6 +169,9 @@ def test_it_runs_a_bounded_number_of_queries(client, kam1, django_assert_max_num
         response = client.get(reverse("accounts:list"))
 
     assert len(listed(response)) == 25
+    html = response.content.decode()
+    assert "part of Group" in html
+    assert str(kam1.team) in html
 
 
 def test_a_write_on_the_account_page_shows_in_the_list_at_once(client, kam1):
