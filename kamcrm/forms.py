@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BaseCSVWidget
 
 from .models import Role, Team, User
 
@@ -125,12 +126,23 @@ class PlainSelect(forms.Select):
         )
 
 
+class PlainCSVSelect(BaseCSVWidget, PlainSelect):
+    """django-filter's sort select (its value read as a list), drawn as a PlainSelect."""
+
+
 def plain_selects(fields) -> None:
-    """Every plain select among the fields drawn as a PlainSelect, with its choices (call
-    once the choices are final)."""
+    """Every plain select among the fields drawn as a PlainSelect, and django-filter's
+    sort select as a PlainCSVSelect, with their choices (call once the choices are
+    final)."""
     for field in fields.values():
-        if type(field.widget) is forms.Select:
-            field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.choices)
+        widget = field.widget
+        if type(widget) is forms.Select:
+            field.widget = PlainSelect(attrs=widget.attrs, choices=field.choices)
+        elif isinstance(widget, BaseCSVWidget) and type(widget).__bases__ == (
+            BaseCSVWidget,
+            forms.Select,
+        ):
+            field.widget = PlainCSVSelect(attrs=widget.attrs, choices=field.choices)
 
 
 def style_widgets(fields, *, small: bool = False) -> None:
