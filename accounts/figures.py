@@ -1,9 +1,9 @@
 """Keeps the account list's figures on each account (Account.list_*: revenue, open
-pipeline, last contact, overdue promises, potential in the base currency, supporters at
-decision level) current: the accounts
-a write announces are refreshed in the write's transaction; a change to everyone's
-(tiering, imports, rates, the nightly run for the new day) refreshes them all. Either way
-one UPDATE ... FROM grouped sums (never a subquery per account) writes them."""
+pipeline, last contact, overdue promises, potential in the base currency, and for the
+dashboards supporters at decision level) current: the accounts a write announces are
+refreshed in the write's transaction; a change to everyone's (tiering, imports, rates,
+the nightly run for the new day) refreshes them all. Either way one UPDATE ... FROM
+grouped sums (never a subquery per account) writes them."""
 
 from collections.abc import Callable
 from datetime import date
