@@ -14,7 +14,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0026_account_list_revenue_fy"),
+        ("accounts", "0028_dated_exchange_rates"),
     ]
 
     operations = [

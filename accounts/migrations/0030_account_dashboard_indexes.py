@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     hold the few rows of the short lists."""
 
     dependencies = [
-        ("accounts", "0027_account_list_decision_supporters"),
+        ("accounts", "0029_account_list_decision_supporters"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
