@@ -1,8 +1,9 @@
 """Keeps the account list's figures on each account (Account.list_*: revenue, open
-pipeline, last contact, overdue promises, potential in the base currency) current: the accounts
-a write announces are refreshed in the write's transaction; a change to everyone's
-(tiering, imports, rates, the nightly run for the new day) refreshes them all. Either way
-one UPDATE ... FROM grouped sums (never a subquery per account) writes them."""
+pipeline, last contact, overdue promises, potential in the base currency, and for the
+dashboards supporters at decision level) current: the accounts a write announces are
+refreshed in the write's transaction; a change to everyone's (tiering, imports, rates,
+the nightly run for the new day) refreshes them all. Either way one UPDATE ... FROM
+grouped sums (never a subquery per account) writes them."""
 
 from collections.abc import Callable
 from datetime import date
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from kamcrm.signals import portfolio_changed
 
-from .models import Account, Activity, Commitment, Opportunity, RevenueLine
+from .models import Account, Activity, Commitment, Opportunity, RevenueLine, Stakeholder
 from .models.money import base_amount
 from .periods import add_months, trailing_window
 
@@ -53,6 +54,11 @@ def _parts(today: date) -> dict:
         ),
         "list_last_contact": (Activity.objects.filter(date__lte=today), Max("date"), "NULL"),
         "list_overdue_commitments": (Commitment.objects.overdue(today), Count("pk"), "0"),
+        "list_decision_supporters": (
+            Stakeholder.objects.decision_supporters(),
+            Count("pk"),
+            "0",
+        ),
     }
 
 

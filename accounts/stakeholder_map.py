@@ -6,11 +6,10 @@ links are drawn as a second kind of edge over it. Pure Python, no database.
 
 from dataclasses import dataclass
 
-from .models import DECISION_ROLES, Attitude, InfluenceLink, Seniority, Stakeholder
+from .models import DECISION_LEVELS, DECISION_ROLES, Attitude, InfluenceLink, Stakeholder
 
 NODE_WIDTH, NODE_HEIGHT = 176, 68
 GAP_X, GAP_Y, MARGIN = 24, 56, 16
-DECISION_LEVELS = (Seniority.EXECUTIVE, Seniority.OWNER)
 
 
 @dataclass

@@ -80,7 +80,8 @@ def _take(folder: Path) -> None:
                 page.wait_for_load_state("load")
                 page.get_by_test_id("edit-priorities_medium").click()
                 page.locator("#text-priorities_medium").fill(
-                    "- A second kiln line in Saraburi (2027)\n- Moving procurement to a group centre"
+                    "- A second kiln line in Saraburi (2027)\n"
+                    "- Moving procurement to a group centre"
                 )
                 page.get_by_test_id("status-priorities_medium").get_by_text("Saved at").wait_for()
                 page.evaluate("window.scrollTo(0, 0)")

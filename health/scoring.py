@@ -49,7 +49,6 @@ from django.urls import reverse
 
 from accounts.figures import joined_per_account
 from accounts.models import (
-    DECISION_ROLES,
     Account,
     Activity,
     Attitude,
@@ -59,7 +58,6 @@ from accounts.models import (
     Thresholds,
 )
 from accounts.models.money import MONEY_SUM, weighted_amount
-from accounts.stakeholder_map import DECISION_LEVELS
 from kamcrm import audit
 from kamcrm.models import Notification
 from kamcrm.signals import announce_portfolio_change
@@ -100,12 +98,11 @@ def _grouped(as_of: date, plans: PlanSettings) -> list[tuple[QuerySet, dict[str,
     """The facts summed from other tables: (rows grouped by account_id with their values,
     column -> the SQL for an account with no rows)."""
     year = plans.fiscal_year_of(as_of)
-    decision = Q(buying_role__in=DECISION_ROLES) | Q(level__in=DECISION_LEVELS)
     supporter = Q(attitude=Attitude.SUPPORTER)
     weighted = Sum(weighted_amount(), output_field=MONEY_SUM)
     return [
         (
-            Stakeholder.objects.filter(decision)
+            Stakeholder.objects.at_decision_level()
             .values("account_id")
             .annotate(
                 supporters=Count("pk", filter=supporter),

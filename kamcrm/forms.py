@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BaseCSVWidget
 
 from .models import Role, Team, User
 
@@ -108,8 +109,8 @@ class PlainSelect(forms.Select):
     templates made that a third of the page's time. Same markup, single choice only."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        chosen = {str(v) for v in context["value"]}
+        # Not get_context(): it builds every option's dict for the templates this skips.
+        chosen = set(self.format_value(value))
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
@@ -119,16 +120,29 @@ class PlainSelect(forms.Select):
             ),
         )
         return format_html(
-            "<select{}>{}</select>", flatatt({**context["attrs"], "name": name}), options
+            "<select{}>{}</select>",
+            flatatt({**self.build_attrs(self.attrs, attrs), "name": name}),
+            options,
         )
 
 
+class PlainCSVSelect(BaseCSVWidget, PlainSelect):
+    """django-filter's sort select (its value read as a list), drawn as a PlainSelect."""
+
+
 def plain_selects(fields) -> None:
-    """Every plain select among the fields drawn as a PlainSelect, with its choices (call
-    once the choices are final)."""
+    """Every plain select among the fields drawn as a PlainSelect, and django-filter's
+    sort select as a PlainCSVSelect, with their choices (call once the choices are
+    final)."""
     for field in fields.values():
-        if type(field.widget) is forms.Select:
-            field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.choices)
+        widget = field.widget
+        if type(widget) is forms.Select:
+            field.widget = PlainSelect(attrs=widget.attrs, choices=field.choices)
+        elif isinstance(widget, BaseCSVWidget) and type(widget).__bases__ == (
+            BaseCSVWidget,
+            forms.Select,
+        ):
+            field.widget = PlainCSVSelect(attrs=widget.attrs, choices=field.choices)
 
 
 def style_widgets(fields, *, small: bool = False) -> None:

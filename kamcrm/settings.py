@@ -155,10 +155,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # With health checks on, the pool checks each connection before handing it out, so
     # one the server dropped (a restart, a killed backend) is replaced instead of failing
     # a request; a server that does not answer fails a new connection in seconds.
+    # JIT compilation off: the planner turns it on by estimated cost, and a dashboard's
+    # sums over 100,000 accounts spent 0.4 s compiling to save a few ms (the nightly runs
+    # took no longer without it).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"pool": {"timeout": 10}, "connect_timeout": 3}
-    )
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    db_options.update({"pool": {"timeout": 10}, "connect_timeout": 3})
+    db_options["options"] = f"{db_options.get('options', '')} -c jit=off".strip()
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a management command writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

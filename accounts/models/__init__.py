@@ -14,6 +14,7 @@ from .history import AccountEvent, OpportunityEvent, StakeholderEvent
 from .imports import ColumnMapping, ImportJob, ImportKind, ImportState
 from .money import Currency, ExchangeRate
 from .people import (
+    DECISION_LEVELS,
     DECISION_ROLES,
     Attitude,
     BuyingCentre,
@@ -30,6 +31,7 @@ from .tiering import TierSnapshot
 
 __all__ = [
     "ABC",
+    "DECISION_LEVELS",
     "DECISION_ROLES",
     "XYZ",
     "Account",

@@ -80,7 +80,13 @@ class Commitment(Versioned):
         ordering = ["due"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-        indexes = [models.Index(fields=["account", "due"], name="commitment_account_due_idx")]
+        indexes = [
+            models.Index(fields=["account", "due"], name="commitment_account_due_idx"),
+            # The dashboards' commitments falling due, first due first.
+            models.Index(
+                fields=["due"], condition=models.Q(done_on=None), name="commitment_open_due_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.what

@@ -42,6 +42,7 @@ LIST_FIELDS = [
     "list_overdue_commitments",
     "list_potential",
     "list_revenue_fy",
+    "list_decision_supporters",
 ]
 
 

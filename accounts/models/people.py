@@ -1,5 +1,7 @@
 """The people at an account: the stakeholder map, influence links and buying centres."""
 
+from typing import Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -33,12 +35,26 @@ class BuyingRole(models.TextChoices):
 
 # Who can sign off a purchase: the map warns when none of them is a supporter.
 DECISION_ROLES = (BuyingRole.DECISION_MAKER, BuyingRole.ECONOMIC_BUYER)
+# ...and the levels that can, whatever their role.
+DECISION_LEVELS = (Seniority.EXECUTIVE, Seniority.OWNER)
 
 
 class Attitude(models.TextChoices):
     SUPPORTER = "supporter", _("Supporter")
     NEUTRAL = "neutral", _("Neutral")
     OPPONENT = "opponent", _("Opponent")
+
+
+class StakeholderQuerySet(AccountScopedQuerySet):
+    def at_decision_level(self) -> Self:
+        """People who can sign off a purchase: by their buying role or by their level."""
+        return self.filter(
+            models.Q(buying_role__in=DECISION_ROLES) | models.Q(level__in=DECISION_LEVELS)
+        )
+
+    def decision_supporters(self) -> Self:
+        """Supporters at decision level: a key account without one is at risk (004)."""
+        return self.at_decision_level().filter(attitude=Attitude.SUPPORTER)
 
 
 class Stakeholder(Versioned):
@@ -106,7 +122,7 @@ class Stakeholder(Versioned):
     notes = models.TextField(_("notes"), blank=True)
     last_contact = models.DateField(_("last contact"), null=True, blank=True)
 
-    objects = AccountScopedQuerySet.as_manager()
+    objects = StakeholderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -114,13 +130,6 @@ class Stakeholder(Versioned):
         verbose_name_plural = _("stakeholders")
         indexes = [
             models.Index(fields=["account", "name"], name="stakeholder_account_idx"),
-            # The dashboards look for accounts without a supporter: a probe a key account,
-            # where a full index would have the planner scan every stakeholder instead.
-            models.Index(
-                fields=["account"],
-                condition=models.Q(attitude="supporter"),
-                name="stakeholder_supporter_idx",
-            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -13,6 +13,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from health.models import HealthWeights
 from kamcrm import csv_export
+from kamcrm.paginator import CappedPaginator
 from kamcrm.query import query_values
 from kamcrm.versioning import StaleEdit
 
@@ -26,10 +27,17 @@ from ..services import account_save
 from ..snapshots import monthly_history
 from ..tactics import TACTICS
 
+LIST_COLUMNS = (
+    "name", "is_strategic", "account_type", "nine_box_class", "abc", "xyz", "status",
+    "health", "parent__name", "owner__username", "owner__first_name", "owner__last_name",
+    "owner__team__name",
+)  # fmt: skip
+
 
 class AccountListView(ListView):
     template_name = "accounts/account_list.html"
     paginate_by = 25
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         self.filterset = AccountFilter(
@@ -39,7 +47,9 @@ class AccountListView(ListView):
         )
         if not self.filterset.is_valid():
             return Account.objects.none()
-        accounts = self.filterset.qs
+        # What the rows show, not every column of four tables (an account's dossier text,
+        # its parent's, the owner's password hash).
+        accounts = self.filterset.qs.only(*LIST_COLUMNS)
         return (
             accounts
             if self.filterset.form.cleaned_data.get("sort")

@@ -9,6 +9,8 @@ from django.utils import timezone
 from accounts.figures import figures_refresh
 from accounts.models import Account, AccountType, Commitment, Currency
 from accounts.periods import trailing_window
+from accounts.views.accounts import AccountListView
+from kamcrm.paginator import CappedPaginator
 from tests.factories import (
     AccountFactory,
     OpportunityFactory,
@@ -99,6 +101,30 @@ def test_it_paginates(client, kam1):
     assert len(listed(client.get(reverse("accounts:list"), {"page": 2}))) == 5
 
 
+def test_a_list_longer_than_it_counts_says_more_than_and_pages_on(client, kam1, monkeypatch):
+    """Counting stops at the cap: past it the list says "more than", numbers its pages
+    without a total, and the last page is the one with no next."""
+    monkeypatch.setattr(CappedPaginator, "cap", 4)
+    monkeypatch.setattr(AccountListView, "paginate_by", 2)
+    for number in range(7):
+        AccountFactory(owner=kam1, name=f"Account {number}")
+    client.force_login(kam1)
+
+    first = client.get(reverse("accounts:list"))
+    last = client.get(reverse("accounts:list"), {"page": 4})
+
+    html = first.content.decode()
+    assert "more than 4 accounts" in html
+    assert "Page 1" in html
+    assert "Page 1 of" not in html
+    assert first.context["page_obj"].has_next()
+    assert listed(last) == ["Account 6"]
+    assert not last.context["page_obj"].has_next()
+    assert last.context["page_obj"].start_index() == last.context["page_obj"].end_index() == 7
+    assert client.get(reverse("accounts:list"), {"page": 5}).status_code == 404
+    assert "1 account " in client.get(reverse("accounts:list"), {"q": "Account 1"}).content.decode()
+
+
 def test_it_says_what_to_do_when_empty(client, kam1):
     client.force_login(kam1)
 
@@ -131,8 +157,9 @@ def test_the_export_gives_potential_in_the_base_currency(client, kam1, rated_acc
 
 
 def test_it_runs_a_bounded_number_of_queries(client, kam1, django_assert_max_num_queries):
+    group = AccountFactory(owner=kam1, name="Group")
     for index in range(30):
-        account = AccountFactory(owner=kam1, name=f"Account {index:02}")
+        account = AccountFactory(owner=kam1, name=f"Account {index:02}", parent=group)
         RevenueLineFactory.create_batch(5, account=account)
         OpportunityFactory.create_batch(2, account=account)
         StakeholderFactory.create_batch(2, account=account)
@@ -142,6 +169,9 @@ def test_it_runs_a_bounded_number_of_queries(client, kam1, django_assert_max_num
         response = client.get(reverse("accounts:list"))
 
     assert len(listed(response)) == 25
+    html = response.content.decode()
+    assert "part of Group" in html
+    assert str(kam1.team) in html
 
 
 def test_a_write_on_the_account_page_shows_in_the_list_at_once(client, kam1):

@@ -92,6 +92,28 @@ def test_it_rolls_up_the_group_in_the_base_currency(client, kam1, director1):
     assert [child.account for child in root.children] == [paper]
 
 
+def test_it_draws_every_level_of_a_group(client, kam1, kam2):
+    """Units are read level by level, asking only for the units of those that have some:
+    the deepest unit still shows, and one of another team stays out of the tree."""
+    group = AccountFactory(name="Group", owner=kam1)
+    unit = AccountFactory(name="Unit", owner=kam1, parent=group)
+    AccountFactory(name="Leaf", owner=kam1, parent=group)
+    department = AccountFactory(name="Department", owner=kam1, parent=unit)
+    desk = AccountFactory(name="Desk", owner=kam1, parent=department)
+    AccountFactory(name="Elsewhere", owner=kam2, parent=desk)
+    client.force_login(kam1)
+
+    response = client.get(reverse("accounts:detail", args=[desk.pk]))
+
+    assert [(n.account.name, n.depth) for n in response.context["group"].walk()] == [
+        ("Group", 0),
+        ("Leaf", 1),
+        ("Unit", 1),
+        ("Department", 2),
+        ("Desk", 3),
+    ]
+
+
 def test_it_flags_overdue_commitments_and_shows_the_timeline(client, kam1, north_account):
     today = timezone.localdate()
     Commitment.objects.create(

@@ -87,25 +87,32 @@ def test_a_stakeholder_is_only_reachable_through_its_own_account(
     assert client.get(url).status_code == 404
 
 
-def test_the_bulk_editor_saves_changes_additions_and_deletions(client, kam1, north_account):
-    keep = StakeholderFactory(account=north_account, name="Keep")
-    drop = StakeholderFactory(account=north_account, name="Drop")
-    client.force_login(kam1)
+def bulk_edit(rows: list[tuple[Stakeholder | None, dict]]) -> dict:
+    """The bulk editor's post: each row a person (the one it changes, or None for a new
+    one) with what differs from person()'s."""
     prefix = "stakeholders"
     data = {
-        f"{prefix}-TOTAL_FORMS": "3",
-        f"{prefix}-INITIAL_FORMS": "2",
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(sum(1 for existing, _ in rows if existing)),
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
-    for index, (existing, overrides) in enumerate(
-        [(keep, {"name": "Keep (renamed)"}), (drop, {"DELETE": "on"}), (None, {"name": "New"})]
-    ):
-        row = person(name=existing.name if existing else "", **{})
+    for index, (existing, overrides) in enumerate(rows):
+        row = person(name=existing.name if existing else "")
         row.update(overrides)
         if existing:
             row["id"], row["version"] = existing.pk, existing.version
         data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_the_bulk_editor_saves_changes_additions_and_deletions(client, kam1, north_account):
+    keep = StakeholderFactory(account=north_account, name="Keep")
+    drop = StakeholderFactory(account=north_account, name="Drop")
+    client.force_login(kam1)
+    data = bulk_edit(
+        [(keep, {"name": "Keep (renamed)"}), (drop, {"DELETE": "on"}), (None, {"name": "New"})]
+    )
 
     response = client.post(reverse("accounts:stakeholders", args=[north_account.pk]), data)
 

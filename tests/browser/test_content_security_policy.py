@@ -105,7 +105,7 @@ def test_behaviours_bound_from_the_script_file_still_work(page, live_server, kam
             document.body.append(form);
         }"""
     )
-    page.get_by_role("button", name="Go").click()
+    page.get_by_role("button", name="Go", exact=True).click()
     assert asked == ["Really?"]
     assert page.url.endswith("/notifications/")  # dismissed: not submitted
 

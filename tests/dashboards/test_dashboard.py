@@ -13,7 +13,7 @@ from accounts.models import Attitude, BuyingRole, OpportunityStage, TierSnapshot
 from accounts.tiering import tiers_recompute
 from kamcrm.models import Notification
 from kamcrm.signals import announce_portfolio_change
-from plans.models import PlanSettings, PlanStatus
+from plans.models import AccountPlan, PlanSettings, PlanStatus, QuarterlyReview
 from plans.services import plan_create
 from tests.dashboards.conftest import bill
 from tests.factories import (
@@ -264,6 +264,33 @@ def test_reviews_due_show_on_the_kams_dashboard(client, kam1, portfolio):
     assert [row["name"] for row in context["due"]["reviews"]] == ["Big"]
     assert context["due"]["reviews"][0]["url"] == reverse("plans:detail", args=[plan.pk])
     assert context["discipline"]["counts"] == {"waiting": 0, "reviews_due": 1, "reviews_overdue": 1}
+
+
+@pytest.mark.parametrize("months_in", [0, 11])
+def test_plans_behind_on_reviews_are_counted_by_the_reviews_they_have(
+    client, kam1, portfolio, months_in
+):
+    """Approved plans with none to three reviews: behind are those with fewer than the
+    reviews due (or overdue) today; at the start of a year, none."""
+    today = timezone.localdate()
+    settings = PlanSettings.current()
+    settings.fiscal_year_start_month = (today.month - months_in - 1) % 12 + 1
+    settings.save()
+    year = settings.fiscal_year_of(today)
+    for done in range(4):
+        plan = plan_create(account=AccountFactory(owner=kam1), fiscal_year=year, by=kam1)
+        AccountPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.APPROVED)
+        for quarter in range(1, done + 1):
+            QuarterlyReview.objects.create(plan=plan, quarter=quarter, actuals={}, reviewed_by=kam1)
+    due, overdue = settings.reviews_expected(year, today)
+
+    counts = dashboard(client, kam1)["discipline"]["counts"]
+
+    assert (counts["reviews_due"], counts["reviews_overdue"]) == (
+        sum(done < due for done in range(4)),
+        sum(done < overdue for done in range(4)),
+    )
+    assert counts["reviews_due"] >= 3 if months_in else counts["reviews_due"] == 0
 
 
 def test_unread_notifications_show_on_the_dashboard(client, kam1, portfolio):

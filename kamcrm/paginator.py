@@ -1,0 +1,63 @@
+"""Pages of a list too long to count on every request."""
+
+from functools import cached_property
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
+
+
+class OpenPage(Page):
+    """A page of a list whose end is not known: whether another page follows was read
+    with it."""
+
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1
+
+
+class CappedPaginator(Paginator):
+    """Counts the rows up to `cap` only: counting a filter that matches most of 100,000
+    accounts read every one of them on every page. Past the cap the list says "more
+    than" the cap, its pages are numbered without a total, and each page reads one row
+    more to know whether a next one follows. Below it, a plain Paginator."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        """The rows, or cap + 1 where there are more."""
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            return rows.order_by().values("pk")[: self.cap + 1].count()
+        return min(len(rows), self.cap + 1)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    def validate_number(self, number) -> int:
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number) -> Page:
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows:
+            raise EmptyPage(self.error_messages["no_results"])
+        return OpenPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
