@@ -3,7 +3,8 @@
 from django import forms
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +21,20 @@ class DashboardQuery(forms.Form):
     kam = id_field()
 
 
+# What the answer holds: the year, the KAMs counted, and each widget's rows (the columns
+# of its CSV export, which differ by widget).
+DASHBOARD = inline_serializer(
+    "Dashboard",
+    {
+        "fiscal_year": serializers.IntegerField(),
+        "kams": serializers.ListField(child=serializers.IntegerField()),
+        **{
+            name: serializers.ListField(child=serializers.DictField()) for name in Dashboard.WIDGETS
+        },
+    },
+)
+
+
 class DashboardView(APIView):
     @extend_schema(
         parameters=[
@@ -27,7 +42,7 @@ class DashboardView(APIView):
             OpenApiParameter("team", OpenApiTypes.INT, description="One of your teams."),
             OpenApiParameter("kam", OpenApiTypes.INT, description="One of your KAMs."),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: DASHBOARD},
         description="Every widget of your dashboard (a KAM's own portfolio; a director's "
         "teams, narrowed by `team` or `kam`), each as a list of rows, as its CSV export "
         "has them.",
