@@ -35,6 +35,8 @@ def revenue_bars(monthly: list[tuple[date, Decimal]], currency) -> dict:
     for index, (month, total) in enumerate(monthly):
         height = float(max(total, Decimal(0)) / peak) * PLOT_HEIGHT
         amount = money(total, currency)
+        # One formatting of the month for its three labels ("|" is no format character).
+        title, label, month_name = date_format(month, "M Y|M y|F Y").split("|")
         bars.append(
             Bar(
                 month=month,
@@ -44,9 +46,9 @@ def revenue_bars(monthly: list[tuple[date, Decimal]], currency) -> dict:
                 height=height,
                 show_label=index % 3 == 0,
                 amount=amount,
-                title=f"{date_format(month, 'M Y')}: {amount}",
-                label=date_format(month, "M y"),
-                month_name=date_format(month, "F Y"),
+                title=f"{title}: {amount}",
+                label=label,
+                month_name=month_name,
             )
         )
     return {

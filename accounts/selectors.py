@@ -116,7 +116,7 @@ class Unit:
         return hash(self.pk)
 
 
-@dataclass
+@dataclass(slots=True)
 class GroupNode:
     account: Account | Unit
     depth: int
@@ -144,12 +144,22 @@ class GroupNode:
         return self._totals
 
     def walk(self):
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This unit and every unit below it, in tree order (a stack, not a generator per
+        unit: a group has 1,000)."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
 
     def contains(self, pk: int) -> bool:
-        return self.account.pk == pk or any(child.contains(pk) for child in self.children)
+        if self.account.pk == pk:
+            return True
+        return bool(self.children) and any(child.contains(pk) for child in self.children)
+
+    def size(self) -> int:
+        """How many units this is, with those below it."""
+        return 1 + sum(child.size() for child in self.children) if self.children else 1
 
     def rows(self, current: int, shown: int = SHOWN_UNITS):
         """What the page's tree shows, in tree order: under each unit its `shown` largest
@@ -167,7 +177,7 @@ class GroupNode:
             yield Folded(
                 parent=self,
                 depth=self.depth + 1,
-                count=sum(sum(1 for _ in c.walk()) for c in rest),
+                count=sum(c.size() for c in rest),
                 totals=tuple(sum((t[i] for t in totals), ZERO) for i in range(3)),
             )
 
@@ -310,7 +320,7 @@ def account_page(*, account: Account, user, centre: str | None = None) -> dict:
         "group": group,
         "group_rows": list(group.rows(account.pk)),
         "opportunities": Opportunity.objects.filter(account=account)
-        .select_related("stage", "currency", "product_line", "owner")
+        .select_related("stage", "currency", "product_line")  # (the deal's owner is not shown)
         .prefetch_related("competitors")
         .order_by("stage__outcome", "expected_close"),
         "activities": activities,
