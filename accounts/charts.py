@@ -20,7 +20,7 @@ class Bar:
     height: float
     show_label: bool
     # What the page prints, worked out here once: 24 bars each asking the template for
-    # three dates and two amounts was a tenth of the account page's time.
+    # three dates and two amounts took some 3 ms of the account page.
     amount: str = ""
     title: str = ""
     label: str = ""

@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
@@ -120,6 +121,9 @@ class Unit:
 class GroupNode:
     account: Account | Unit
     depth: int
+    # What the tree template asks each row (a Folded row says True): a name the template
+    # does not find costs it an exception.
+    folded: ClassVar[bool] = False
 
     @property
     def indent(self) -> int:
