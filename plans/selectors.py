@@ -80,11 +80,12 @@ def people_summary(plan: AccountPlan) -> dict:
 def whitespace_grid(*, plan: AccountPlan, user) -> dict:
     """Rows of (unit, cells); each cell has revenue, open pipeline, its mark and note."""
     units = [node.account for node in group_units(account=plan.account, user=user).walk()]
+    unit_ids = [unit.pk for unit in units]
     lines = list(ProductLine.objects.filter(is_active=True))
     start, end = trailing_window(timezone.localdate())
     revenue = defaultdict(Decimal)
     for row in (
-        RevenueLine.objects.filter(account__in=units, date__gte=start, date__lt=end)
+        RevenueLine.objects.filter(account__in=unit_ids, date__gte=start, date__lt=end)
         .values("account_id", "product_line_id")
         .annotate(total=Sum(base_amount()))
     ):
@@ -92,7 +93,7 @@ def whitespace_grid(*, plan: AccountPlan, user) -> dict:
     pipeline = defaultdict(Decimal)
     for row in (
         Opportunity.objects.open()
-        .filter(account__in=units)
+        .filter(account__in=unit_ids)
         .values("account_id", "product_line_id")
         .annotate(total=Sum(base_amount()))
     ):

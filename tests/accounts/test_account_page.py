@@ -1,8 +1,9 @@
 import itertools
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,6 +147,19 @@ def test_it_charts_24_months_of_revenue(client, kam1, north_account):
     months = response.context["monthly_revenue"]
     assert len(months) == 24
     assert sum(total for _, total in months) == Decimal("250")
+
+
+@time_machine.travel(datetime(2026, 12, 3, 10, tzinfo=UTC), tick=False)
+def test_it_names_each_month_and_its_amount_on_the_chart(client, kam1, north_account):
+    RevenueLineFactory(account=north_account, date=date(2026, 10, 5), amount=Decimal("1250"))
+    client.force_login(kam1)
+
+    html = client.get(reverse("accounts:detail", args=[north_account.pk])).content.decode()
+
+    assert "<title>Oct 2026: 1,250.00 USD</title>" in html  # a bar's tooltip
+    assert '<text x="0" y="124" class="axis">Dec 24</text>' in html  # the first month's label
+    assert '<td>October 2026</td><td class="text-end">1,250.00 USD</td>' in html  # the table
+    assert '<td>November 2026</td><td class="text-end">0.00 USD</td>' in html
 
 
 def test_it_runs_a_bounded_number_of_queries_however_big_the_account(

@@ -65,6 +65,20 @@ def test_the_page_can_be_seen_as_of_an_earlier_run(client, kam1):
     assert 'data-testid="as-of"' in response.content.decode()
 
 
+@time_machine.travel(datetime(2026, 12, 3, 10, tzinfo=UTC), tick=False)
+def test_the_run_menu_offers_every_run_and_marks_the_one_seen(client, kam1):
+    big, _ = tiered_portfolio(kam1)
+    client.force_login(kam1)
+
+    today = client.get(reverse("accounts:detail", args=[big.pk])).content.decode()
+    earlier = client.get(reverse("accounts:detail", args=[big.pk]), {"as_of": "2026-10-31"})
+
+    assert '<option value="2026-11-23">11/23/2026</option>' in today
+    assert '<option value="2026-10-20">10/20/2026</option>' in today
+    assert today.index('"2026-11-23"') < today.index('"2026-10-20"')  # newest first
+    assert '<option value="2026-10-20" selected>10/20/2026</option>' in earlier.content.decode()
+
+
 def test_before_any_run_the_page_says_the_account_was_not_rated(client, kam1):
     big, _ = tiered_portfolio(kam1)
     client.force_login(kam1)
