@@ -23,3 +23,11 @@ def swapped_for(response: HttpResponse, fragment: str) -> HttpResponse:
     response["HX-Retarget"] = fragment
     response["HX-Reswap"] = "outerHTML"
     return response
+
+
+def form_again_status(request: HttpRequest, *, refused: bool, fragment: bool) -> int:
+    """How a form shown again answers: 409 when its save was refused as stale; as a
+    fragment (htmx), 422 when it was posted with errors, so it is swapped in as one."""
+    if refused:
+        return 409
+    return 422 if fragment and request.method == "POST" else 200

@@ -216,10 +216,12 @@ class Check:
     required: bool
 
 
-def plan_checklist(plan: AccountPlan) -> list[Check]:
+def plan_checklist(plan: AccountPlan, sections: list[PlanSection] | None = None) -> list[Check]:
     """What a plan ready for its director has (004's aspects): the analysis, a strategy
-    and a goal with a target are required; the rest makes it a good plan."""
-    texts = {s.kind: s.text.strip() for s in plan.sections.all()}
+    and a goal with a target are required; the rest makes it a good plan. `sections`:
+    the plan's, when the caller has read them already."""
+    sections = list(plan.sections.all()) if sections is None else sections
+    texts = {s.kind: s.text.strip() for s in sections}
     analysis = bool(texts.get(SectionKind.INDUSTRY))
     targets = bool(plan.contract_value_target or plan.payments_target)
     return [
@@ -253,8 +255,8 @@ class Completeness:
         return round(100 * self.done / self.total)
 
 
-def plan_completeness(plan: AccountPlan) -> Completeness:
-    parts = [(str(s.get_kind_display()), bool(s.text.strip())) for s in plan.sections.all()]
+def plan_completeness(plan: AccountPlan, sections: list[PlanSection]) -> Completeness:
+    parts = [(str(s.get_kind_display()), bool(s.text.strip())) for s in sections]
     parts += [
         (str(_("Strategy")), bool(plan.strategy)),
         (

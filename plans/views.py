@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Account
-from kamcrm.http import in_place, swapped_for
+from kamcrm.http import form_again_status, in_place, swapped_for
 from kamcrm.query import query_values
 from kamcrm.versioning import StaleEdit
 
@@ -151,17 +151,19 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = visible_plan(request, pk)
     reviews = list(plan.reviews.select_related("reviewed_by", "signed_off_by"))
     can_edit = request.user.has_perm(CHANGE, plan)
+    sections = list(plan.sections.all())  # read once: laid out, checked and counted
+    draft = plan.status == PlanStatus.DRAFT
     return render(
         request,
         "plans/plan_detail.html",
         {
             "plan": plan,
-            "sections": laid_out(plan.sections.all()),
+            "sections": laid_out(sections),
             "reviews": reviews,
             "quarters_open": [q for q in range(1, 5) if q not in {r.quarter for r in reviews}],
             "actuals": selectors.plan_actuals(plan),
-            "checklist": selectors.plan_checklist(plan) if plan.status == PlanStatus.DRAFT else [],
-            "completeness": selectors.plan_completeness(plan),
+            "checklist": selectors.plan_checklist(plan, sections) if draft else [],
+            "completeness": selectors.plan_completeness(plan, sections),
             "people": selectors.people_summary(plan),
             "goals": plan.goals.all(),
             "actions": plan.actions.select_related("owner"),
@@ -230,7 +232,7 @@ def _section_in_place(request: HttpRequest, plan: AccountPlan, section) -> HttpR
         "section": section,
         "done": "done" in request.POST,
         "saved_at": timezone.localtime(),
-        "completeness": selectors.plan_completeness(plan),
+        "completeness": selectors.plan_completeness(plan, list(plan.sections.all())),
     }
     response = render(request, "plans/includes/section_saved.html", context)
     return swapped_for(response, f"#section-{section.kind}") if context["done"] else response
@@ -253,12 +255,11 @@ def card_editor(request, plan, card: str, page: str, *, form, title) -> HttpResp
     stale = getattr(form, "stale", False) or any(
         getattr(row, "stale", False) for row in getattr(form, "forms", [])
     )
-    status = 409 if stale else 200
+    fragment = in_place(request)
+    status = form_again_status(request, refused=stale, fragment=fragment)
     context = {"plan": plan, "formset" if rows else "form": form, "title": title, "which": card}
-    if not in_place(request):
+    if not fragment:
         return render(request, page, context, status=status)
-    if request.method == "POST" and status == 200:
-        status = 422
     form_template = f"plans/includes/{'rows' if rows else 'targets'}_form.html"
     context |= {"card": card, "form_template": form_template}
     return render(request, "plans/includes/card_editor.html", context, status=status)
@@ -270,12 +271,13 @@ def card_saved(request, plan, card: str, message: str) -> HttpResponse:
     if not in_place(request):
         messages.success(request, message)
         return redirect("plans:detail", pk=plan.pk)
+    sections = list(plan.sections.all())
     context = CARDS[card](plan) | {
         "plan": plan,
         "card_template": f"plans/includes/{card}.html",
         "can_edit": True,
-        "completeness": selectors.plan_completeness(plan),
-        "checklist": selectors.plan_checklist(plan),
+        "completeness": selectors.plan_completeness(plan, sections),
+        "checklist": selectors.plan_checklist(plan, sections),
     }
     return render(request, "plans/includes/card_saved.html", context)
 

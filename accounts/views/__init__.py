@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from kamcrm.http import in_place
+from kamcrm.http import form_again_status, in_place
 from kamcrm.versioning import StaleEdit
 
 from ..models import Account
@@ -68,9 +68,8 @@ def edit_child(
                 return _saved_in_panel(request, account, saved)
             messages.success(request, _("%(thing)s was saved.") % {"thing": saved})
             return redirect("accounts:detail", pk=account.pk)
-    status = 409 if conflict or getattr(form, "stale", False) else 200
-    if panel and request.method == "POST" and status == 200:
-        status = 422  # errors, shown in the panel
+    refused = conflict or getattr(form, "stale", False)
+    status = form_again_status(request, refused=refused, fragment=panel)
     return render(
         request,
         "accounts/includes/panel_form.html" if panel else "accounts/child_form.html",

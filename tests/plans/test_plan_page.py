@@ -141,7 +141,7 @@ def test_the_swot_is_a_two_by_two(client, kam1, plan):
     html = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
 
     swot = html.split('data-testid="swot"')[1].split("</div>\n      \n")[0]
-    quadrants = [kind for kind in ["strengths", "weaknesses", "opportunities", "threats"]]
+    quadrants = ["strengths", "weaknesses", "opportunities", "threats"]
     positions = [swot.find(f'id="section-{kind}"') for kind in quadrants]
     assert -1 not in positions
     assert positions == sorted(positions)
