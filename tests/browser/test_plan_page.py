@@ -27,6 +27,7 @@ def test_it_saves_a_section_as_the_kam_types(page, plan_page):
     page.get_by_test_id("edit-threats").click()
     box = page.get_by_role("textbox", name="SWOT: threats")
     expect(box).to_have_accessible_description(re.compile("What could we lose"))
+    expect(box).to_be_focused()  # htmx focuses it once it has bound the autosave
 
     box.fill("A Chinese competitor opens a plant in Rayong.")
 
@@ -39,7 +40,7 @@ def test_it_saves_a_section_as_the_kam_types(page, plan_page):
 def test_it_refuses_to_write_over_a_newer_text(page, plan_page, admin):
     page.get_by_test_id("edit-industry").click()
     box = page.get_by_role("textbox", name="Industry and customer analysis")
-    expect(box).to_be_visible()  # opened at version 1
+    expect(box).to_be_focused()  # opened at version 1, autosave bound
     section = plan_page.sections.get(kind="industry")
     section_save(section=section, text="Written by the admin meanwhile.", version=1, by=admin)
 
