@@ -6,7 +6,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from health.models import HealthBand, HealthWeights
 from kamcrm.forms import plain_selects, style_widgets
-from kamcrm.selectors import kams_visible_to, teams_visible_to
+from kamcrm.selectors import filter_choices
 
 from .models import ABC, XYZ, Account, AccountType, NineBoxClass, Status, Strategy
 
@@ -106,8 +106,9 @@ class AccountFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the people and teams the user may see are offered (and accepted).
-        self.filters["team"].extra["choices"] = [(t.pk, str(t)) for t in teams_visible_to(user)]
-        self.filters["owner"].extra["choices"] = [(k.pk, str(k)) for k in kams_visible_to(user)]
+        teams, kams = filter_choices(user)
+        self.filters["team"].extra["choices"] = teams
+        self.filters["owner"].extra["choices"] = kams
         style_widgets(self.form.fields)
         plain_selects(self.form.fields)
 

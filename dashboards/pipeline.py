@@ -20,7 +20,7 @@ from accounts.periods import add_months
 from kamcrm.forms import plain_selects, style_widgets
 from kamcrm.http import SignedInRequest
 from kamcrm.query import form_values
-from kamcrm.selectors import kams_visible_to, teams_visible_to
+from kamcrm.selectors import filter_choices
 from plans.models import PlanSettings
 
 PAGE = 50
@@ -50,14 +50,9 @@ class PipelineFilterForm(forms.Form):
 
     def __init__(self, *args, user, periods, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [
-            ("", _("Any owner")),
-            *((k.pk, str(k)) for k in kams_visible_to(user)),
-        ]
-        self.fields["team"].choices = [
-            ("", _("Any team")),
-            *((t.pk, str(t)) for t in teams_visible_to(user)),
-        ]
+        teams, kams = filter_choices(user)
+        self.fields["owner"].choices = [("", _("Any owner")), *kams]
+        self.fields["team"].choices = [("", _("Any team")), *teams]
         self.fields["stage"].choices = [
             ("", _("Open stages")),
             *((s.pk, s.name) for s in OpportunityStage.objects.order_by("order", "pk")),

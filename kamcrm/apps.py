@@ -7,4 +7,6 @@ class KamcrmConfig(AppConfig):
     verbose_name = _("KAM CRM")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import labels, permissions  # noqa: F401  (permissions registers the rules)
+
+        labels.install()
