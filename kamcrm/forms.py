@@ -1,3 +1,4 @@
+import html
 from collections.abc import Iterable
 from typing import cast
 
@@ -5,7 +6,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BaseCSVWidget
@@ -110,20 +111,26 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         # Not get_context(): it builds every option's dict for the templates this skips.
+        # Nor format_html() per option: escaping each part through it took 3 ms of the
+        # account list for its 150 options; html.escape is what it calls for plain text.
         chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option_value, mark_safe(" selected") if str(option_value) in chosen else "", label)
-                for option_value, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{_escaped(option_value)}"'
+            f"{' selected' if str(option_value) in chosen else ''}>{_escaped(label)}</option>"
+            for option_value, label in self.choices
         )
         return format_html(
             "<select{}>{}</select>",
             flatatt({**self.build_attrs(self.attrs, attrs), "name": name}),
-            options,
+            mark_safe(options),
         )
+
+
+def _escaped(text) -> str:
+    """As conditional_escape: what is already HTML stays as it is."""
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html.escape(str(text))
 
 
 class PlainCSVSelect(BaseCSVWidget, PlainSelect):

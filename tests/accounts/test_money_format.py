@@ -5,6 +5,7 @@ locale."""
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -48,3 +49,31 @@ def test_a_csv_export_reads_the_same_in_every_language(client, kam1):
 
     assert exports[0] == exports[1] == exports[2]
     assert ",1234.50," in exports[0]
+
+
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
+def test_amounts_are_written_as_djangos_number_format_would(language):
+    """The filters group amounts themselves (kamcrm's pages show dozens); what they write
+    is what Django's number_format writes, sign, zero and separators alike."""
+    from django.utils.formats import number_format
+
+    from accounts.templatetags.money import _grouped
+
+    values = [
+        "0",
+        "-0.004",
+        "5",
+        "-5",
+        "999",
+        "1000",
+        "-1000",
+        "1234567.891",
+        "-98765432.1",
+        "123456789012345678.9",
+    ]
+    with translation.override(language):
+        for text in values:
+            for places in (0, 2, 3):
+                amount = Decimal(text).quantize(Decimal(1).scaleb(-places))
+                django = number_format(amount, places, use_l10n=True, force_grouping=True)
+                assert _grouped(amount, places) == django, (text, places)
