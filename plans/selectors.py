@@ -13,10 +13,10 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.groups import group_units
 from accounts.models import Opportunity, ProductLine, RevenueLine, StageOutcome, Strategy
 from accounts.models.money import base_amount
 from accounts.periods import add_months, trailing_window
-from accounts.selectors import group_units
 
 from .models import AccountPlan, PlanRevision, PlanSection, PlanSettings, SectionKind
 from .sections import PRIORITIES, SWOT

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.groups import group_units
 from accounts.models import Account, ProductLine
-from accounts.selectors import group_units
 
 from . import selectors, services
 from .forms import WhitespaceCellForm

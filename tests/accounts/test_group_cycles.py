@@ -9,8 +9,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import pre_save
 from django.urls import reverse
 
+from accounts.groups import group_units
 from accounts.models import Account
-from accounts.selectors import group_units
 from tests.factories import AccountFactory
 from tests.needs import needs_postgresql
 
