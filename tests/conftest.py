@@ -46,6 +46,19 @@ def _reference_data(request):
         importlib.import_module(module).create(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """With no Redis the cache lives in the test process, and what one test left there
+    (an API token's request count, say) throttled the next, whose user had the same id
+    once the database rolled back. A Redis cache is shared by the parallel workers, whose
+    running tests a clear would disturb: it is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 def _database_url() -> str:
     """The URL of the database the tests use, for a separate process to share it."""
     s = connection.settings_dict
