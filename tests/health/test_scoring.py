@@ -4,6 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -248,3 +250,23 @@ def test_the_nightly_task_keeps_each_months_last_score_after_the_daily_window(ac
     assert result["accounts"] >= 1
     # Before the 90 days only each month's last run is left; within them, every run.
     assert kept == {late, recent, TODAY}
+
+
+def test_the_page_reads_one_score_a_month_of_the_nightly_runs_kept(kam1, acme):
+    """Ninety nightly runs kept: the month-by-month line reads each month's last one, in
+    one query."""
+    from health.explain import history
+
+    HealthScore.objects.bulk_create(
+        HealthScore(account=acme, as_of=TODAY - timedelta(days=n), score=n % 100) for n in range(90)
+    )
+    last_of_month: dict = {}
+    for day in sorted(TODAY - timedelta(days=n) for n in range(90)):
+        last_of_month[day.year, day.month] = day
+
+    with CaptureQueriesContext(connection) as reads:
+        months = history(acme, today=TODAY)
+
+    assert len(reads) == 1
+    assert [run.as_of for run in months] == list(last_of_month.values())
+    assert months[-1].score == 0  # today's run
