@@ -192,3 +192,38 @@ def add_group(units: int) -> None:
             [first, first, first + units],
         )
         cursor.execute("ANALYZE accounts_account")
+
+
+def add_history(account_id: int, *, days: int = 90, months: int = 12) -> None:
+    """The account's tier and health runs as a year of nightly runs leaves them once pruned
+    (KAMCRM_DAILY_SNAPSHOT_DAYS): one a day for `days` days, then each month's last for
+    `months` months, each a copy of its latest run. The page timed reads its history (the
+    tier panel's menu of runs, the month-by-month lines), which one run would flatter."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("accounts_tiersnapshot", "health_healthscore"):
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                "AND column_name NOT IN ('id', 'as_of')",
+                [table],
+            )
+            columns = ", ".join(f'"{name}"' for (name,) in cursor.fetchall())
+            cursor.execute(
+                f"""INSERT INTO {table} (as_of, {columns})
+                    SELECT day, {columns} FROM {table} latest,
+                      (SELECT (max(as_of) - n)::date AS day FROM {table}, generate_series(1, %s) n
+                        WHERE account_id = %s GROUP BY n
+                       UNION
+                       SELECT (date_trunc('month', max(as_of) - %s) - make_interval(months => m)
+                               + interval '1 month - 1 day')::date
+                       FROM {table}, generate_series(0, %s) m WHERE account_id = %s GROUP BY m
+                      ) runs
+                    WHERE latest.account_id = %s
+                      AND latest.as_of = (SELECT max(as_of) FROM {table} WHERE account_id = %s)
+                      AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.account_id = %s
+                                      AND t.as_of = runs.day)""",
+                [days, account_id, days, months - 1, account_id, *[account_id] * 3],
+            )
+        cursor.execute("ANALYZE accounts_tiersnapshot")
+        cursor.execute("ANALYZE health_healthscore")
