@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.formats import date_format
+from kamcrm.dates import written_date
 
 from .templatetags.money import money
 
@@ -36,7 +36,7 @@ def revenue_bars(monthly: list[tuple[date, Decimal]], currency) -> dict:
         height = float(max(total, Decimal(0)) / peak) * PLOT_HEIGHT
         amount = money(total, currency)
         # One formatting of the month for its three labels ("|" is no format character).
-        title, label, month_name = date_format(month, "M Y|M y|F Y").split("|")
+        title, label, month_name = written_date(month, "M Y|M y|F Y").split("|")
         bars.append(
             Bar(
                 month=month,

@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +13,8 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from health.models import HealthWeights
 from kamcrm import csv_export
+from kamcrm.dates import written_date
+from kamcrm.forms import PlainSelect
 from kamcrm.paginator import CappedPaginator
 from kamcrm.query import query_values
 from kamcrm.versioning import StaleEdit
@@ -193,21 +194,20 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["monthly_revenue"] = monthly_revenue(account=account, as_of=day)
     base_currency = money_context(request)["base_currency"]
     tier_day = getattr(tier, "as_of", None) or account.tiered_on
-    runs = account.tier_snapshots.order_by("-as_of").values_list("as_of", flat=True)[:120]
+    runs = list(account.tier_snapshots.order_by("-as_of").values_list("as_of", flat=True)[:120])
     context.update(
         as_of=as_of and day,
         tier=tier,
         tier_day=tier_day,
-        # The run menu's options as (value, label, selected), formatted here: with two
-        # date filters a run, the template took 3.3 ms for 120 runs, now 1.7 ms.
-        runs=[
-            (
-                run.isoformat(),
-                date_format(run, "SHORT_DATE_FORMAT"),
-                bool(as_of) and run == tier_day,
-            )
-            for run in runs
-        ],
+        # The menu of runs drawn here (kamcrm.forms.PlainSelect), its dates written once
+        # per language (kamcrm.dates): through the template, with date_format for each
+        # of a year's hundred runs, it took 3.5 ms of the page.
+        run_menu=PlainSelect(
+            attrs={"id": "as_of", "class": "form-select form-select-sm", "data-autosubmit": True},
+            choices=[("", _("Today")), *((run.isoformat(), written_date(run)) for run in runs)],
+        ).render("as_of", tier_day.isoformat() if as_of and tier_day else None)
+        if len(runs) > 1
+        else "",
         # The context processor's lazy base currency, read here for the chart's amounts
         # and handed on, so the page still reads it once.
         base_currency=base_currency,
