@@ -2,7 +2,8 @@
 signed-in page, at 100,000 accounts, in one run on one database.
 
 Builds 100,000 accounts and 5,000,000 revenue lines (--quick: 10,000 and 500,000) with
-people, activities, deals, commitments and plans, and one group of 1,000 units; tiers
+people, activities, deals, commitments and plans, and one group of 1,000 units (its
+root, and an account of no group, given a year of pruned tier and health runs); tiers
 them, fills the list's kept figures and scores their health (both timed: what the
 nightly run, and for the figures an import, pays).
 Then, signed in as an admin who sees every account, times in process (server time, no
@@ -20,6 +21,7 @@ from dashboard import median_ms
 from portfolio import (
     DEFAULT_URL,
     add_group,
+    add_history,
     add_relationships,
     build,
     recreate_database,
@@ -100,6 +102,11 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE accounts_account")  # as autovacuum would after the night
     group = Account.objects.filter(parent=None, children__isnull=False).order_by("pk").first()
+    # An account of no group, with people, deals and activities like every other.
+    single = Account.objects.filter(parent=None, children__isnull=True).order_by("pk")[500]
+    for account in (group, single):
+        if account is not None:
+            add_history(account.pk)
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.ADMIN})
     client = Client()
     client.force_login(admin)
@@ -113,6 +120,7 @@ def main() -> None:
         "  by revenue, page 50": "/accounts/?sort=-revenue&page=50",
         "  class A, by revenue": "/accounts/?nine_box_class=A&sort=-revenue",
         "  searched": "/accounts/?q=Account%2012345",
+        "account page, no group": f"/accounts/{single.pk}/",
         f"group page, {group.children.count() if group else 0:,} units": (
             f"/accounts/{group.pk}/" if group else "/notifications/"
         ),
