@@ -3,7 +3,8 @@ signed-in page, at 100,000 accounts, in one run on one database.
 
 Builds 100,000 accounts and 5,000,000 revenue lines (--quick: 10,000 and 500,000) with
 people, activities, deals, commitments and plans, and one group of 1,000 units (its
-root, and an account of no group, given a year of pruned tier and health runs); tiers
+root, and an account of no group, given a year of pruned tier and health runs, every
+account a health run 30 days ago); tiers
 them, fills the list's kept figures and scores their health (both timed: what the
 nightly run, and for the figures an import, pays).
 Then, signed in as an admin who sees every account, times in process (server time, no
@@ -22,6 +23,7 @@ from portfolio import (
     DEFAULT_URL,
     add_group,
     add_history,
+    add_last_months_health,
     add_relationships,
     build,
     recreate_database,
@@ -104,6 +106,7 @@ def main() -> None:
     group = Account.objects.filter(parent=None, children__isnull=False).order_by("pk").first()
     # An account of no group, with people, deals and activities like every other.
     single = Account.objects.filter(parent=None, children__isnull=True).order_by("pk")[500]
+    add_last_months_health()
     for account in (group, single):
         if account is not None:
             add_history(account.pk)

@@ -227,3 +227,23 @@ def add_history(account_id: int, *, days: int = 90, months: int = 12) -> None:
             )
         cursor.execute("ANALYZE accounts_tiersnapshot")
         cursor.execute("ANALYZE health_healthscore")
+
+
+def add_last_months_health() -> None:
+    """Every account's health as the run of 30 days ago left it (a copy of its latest):
+    the dashboard lists the scores that fell since, which nightly runs always give it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'health_healthscore' AND column_name NOT IN ('id', 'as_of')"
+        )
+        columns = ", ".join(f'"{name}"' for (name,) in cursor.fetchall())
+        cursor.execute(
+            f"""INSERT INTO health_healthscore (as_of, {columns})
+                SELECT (as_of - 30)::date, {columns} FROM health_healthscore
+                WHERE as_of = (SELECT max(as_of) FROM health_healthscore)
+                ON CONFLICT DO NOTHING"""
+        )
+        cursor.execute("ANALYZE health_healthscore")

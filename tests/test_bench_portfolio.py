@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from accounts.models import Account, Stakeholder
 from accounts.tiering import tiers_recompute
+from health.scoring import health_recompute
 from kamcrm.models import User
 from plans.models import AccountPlan, PlanSettings
 from tests.needs import needs_postgresql
 
 # bench/ holds scripts, not a package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from portfolio import add_relationships, build
+from portfolio import add_history, add_relationships, build
 
 
 @pytest.mark.django_db(transaction=True)  # VACUUM cannot run inside a transaction
@@ -36,3 +37,14 @@ def test_the_benchmark_portfolio_builds_and_its_dashboard_answers(client):
     assert (
         sum(cell["count"] for row in response.context["dashboard"]["nine_box"] for cell in row) > 0
     )
+
+    # A year of pruned runs for one account: 90 nightly, then each month's last.
+    account = Account.objects.order_by("pk").first()
+    health_recompute(as_of=timezone.localdate())
+    add_history(account.pk, days=90, months=12)
+    for runs in (account.tier_snapshots, account.health_scores):
+        days = sorted(runs.values_list("as_of", flat=True))
+        assert len(days) == len(set(days)) >= 91 + 11
+        assert days[-1] == timezone.localdate()
+    response = client.get(reverse("accounts:detail", args=[account.pk]))
+    assert len(response.context["tier_history"]) == 12
