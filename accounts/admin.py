@@ -43,13 +43,13 @@ class OpportunityStageAdmin(SettingsAdmin):
 
 
 @admin.register(ProductLine)
-class ProductLineAdmin(admin.ModelAdmin):
+class ProductLineAdmin(SettingsAdmin):
     list_display = ["name", "is_active"]
     list_editable = ["is_active"]
 
 
 @admin.register(Competitor)
-class CompetitorAdmin(admin.ModelAdmin):
+class CompetitorAdmin(SettingsAdmin):
     list_display = ["name", "website"]
     search_fields = ["name"]
 

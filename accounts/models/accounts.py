@@ -259,7 +259,7 @@ class AccountTeamMember(models.Model):
         return f"{self.user} ({self.role})"
 
 
-class ProductLine(models.Model):
+class ProductLine(Versioned):
     """One of our offerings; revenue, opportunities and the whitespace map refer to it."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -274,7 +274,7 @@ class ProductLine(models.Model):
         return self.name
 
 
-class Competitor(models.Model):
+class Competitor(Versioned):
     name = models.CharField(_("name"), max_length=100, unique=True)
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)

@@ -20,7 +20,7 @@ class StageOutcome(models.TextChoices):
     LOST = "lost", _("Closed lost")
 
 
-class OpportunityStage(models.Model):
+class OpportunityStage(Versioned):
     """A step of the sales process; the list is the company's own (admin-managed)."""
 
     name = models.CharField(_("name"), max_length=60, unique=True)

@@ -6,6 +6,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kamcrm.versioning import Versioned
+
 
 class MoneyField(models.DecimalField):
     """An amount of money (beside a currency, or in the base currency): two decimal
@@ -19,7 +21,7 @@ class MoneyField(models.DecimalField):
         return name, "django.db.models.DecimalField", args, kwargs
 
 
-class Currency(models.Model):
+class Currency(Versioned):
     """An ISO 4217 currency and what one unit of it is worth in the base currency."""
 
     code = models.CharField(_("code"), max_length=3, primary_key=True)

@@ -81,25 +81,25 @@ class HealthWeightsForm(VersionedForm):
         return cleaned
 
 
-class StageForm(forms.ModelForm):
+class StageForm(VersionedForm):
     class Meta:
         model = OpportunityStage
         fields = ["name", "order", "default_probability", "outcome"]
 
 
-class ProductLineForm(forms.ModelForm):
+class ProductLineForm(VersionedForm):
     class Meta:
         model = ProductLine
         fields = ["name", "is_active"]
 
 
-class CompetitorForm(forms.ModelForm):
+class CompetitorForm(VersionedForm):
     class Meta:
         model = Competitor
         fields = ["name", "website", "notes"]
 
 
-class CurrencyForm(forms.ModelForm):
+class CurrencyForm(VersionedForm):
     """A currency; its code is set once (amounts refer to it), its rate by dated rates."""
 
     class Meta:

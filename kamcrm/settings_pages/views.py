@@ -290,6 +290,8 @@ def setting_edit(request: HttpRequest, kind: str, pk: str = "") -> HttpResponse:
             saved = setting_save(form)
         except IntegrityError:  # the same name saved a moment before
             form.add_error(None, _("Someone added this a moment ago; it is already there."))
+        except StaleEdit:  # saved by someone else since it was opened: form explains
+            pass
         else:
             messages.success(request, _("%(thing)s was saved.") % {"thing": saved})
             if isinstance(saved, Currency) and not instance:  # on to its first rate
@@ -308,7 +310,8 @@ def _edit_page(request, kind: str, form, instance, rate_form=None) -> HttpRespon
         context["base"] = instance.pk == settings.KAMCRM_BASE_CURRENCY
         context["rates"] = instance.rates.all()
         context["rate_form"] = rate_form or RateForm()
-    return render(request, "kamcrm/settings_form.html", context)
+    status = 409 if getattr(form, "stale", False) else 200
+    return render(request, "kamcrm/settings_form.html", context, status=status)
 
 
 @admin_only

@@ -17,6 +17,7 @@ from accounts.models import (
     Currency,
     ExchangeRate,
     OpportunityStage,
+    ProductLine,
     Thresholds,
 )
 from accounts.tasks import recompute_tiers_now
@@ -186,10 +187,9 @@ def test_it_adds_changes_and_deletes_a_competitor(client, admin):
 
     client.post(reverse("settings:create", args=["competitors"]), {"name": "Holcim"})
     holcim = Competitor.objects.get(name="Holcim")
-    client.post(
-        reverse("settings:update", args=["competitors", holcim.pk]),
-        {"name": "Holcim Group", "website": "https://holcim.com"},
-    )
+    edit = reverse("settings:update", args=["competitors", holcim.pk])
+    opened = _form(client.get(edit))
+    client.post(edit, {**opened, "name": "Holcim Group", "website": "https://holcim.com"})
     holcim.refresh_from_db()
     assert holcim.website == "https://holcim.com"
     confirm = client.get(reverse("settings:delete", args=["competitors", holcim.pk]))
@@ -197,6 +197,39 @@ def test_it_adds_changes_and_deletes_a_competitor(client, admin):
     assert Competitor.objects.filter(pk=holcim.pk).exists()  # asked, not done
     client.post(reverse("settings:delete", args=["competitors", holcim.pk]))
     assert not Competitor.objects.filter(pk=holcim.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "model", "changes"),
+    [
+        ("stages", OpportunityStage, {"default_probability": 35}),
+        ("product-lines", ProductLine, {"is_active": False}),
+        ("competitors", Competitor, {"notes": "Cut prices in Q3."}),
+        ("currencies", Currency, {"minor_unit": 0}),
+    ],
+)
+def test_a_row_saved_by_another_admin_meanwhile_is_not_overwritten(
+    client, admin, kind, model, changes
+):
+    row = model.objects.create(name="Holcim") if model is Competitor else model.objects.first()
+    if model is ProductLine and row is None:
+        row = ProductLine.objects.create(name="Bulk cement")
+    client.force_login(admin)
+    edit = reverse("settings:update", args=[kind, row.pk])
+    opened = _form(client.get(edit))
+    model.objects.filter(pk=row.pk).update(name="Renamed by the other admin", version=2)
+
+    refused = client.post(edit, {**opened, **changes})
+
+    assert refused.status_code == 409
+    assert "Someone else saved this after you opened it" in refused.content.decode()
+    assert model.objects.get(pk=row.pk).name == "Renamed by the other admin"
+    # Saving again from the refusal keeps their name and writes only the user's change.
+    again = client.post(edit, _form(refused))
+    assert again.status_code == 302
+    saved = model.objects.get(pk=row.pk)
+    assert saved.name == "Renamed by the other admin"
+    assert all(getattr(saved, name) == value for name, value in changes.items())
 
 
 def test_it_keeps_a_stage_that_deals_are_at(client, admin, kam1):
@@ -275,10 +308,9 @@ def test_the_base_currency_takes_no_rate(client, admin, settings):
 def test_a_currency_code_is_set_once(client, admin):
     client.force_login(admin)
 
-    client.post(
-        reverse("settings:update", args=["currencies", "THB"]),
-        {"code": "XXX", "name": "Thai baht (THB)", "minor_unit": 2},
-    )
+    edit = reverse("settings:update", args=["currencies", "THB"])
+    opened = _form(client.get(edit))
+    client.post(edit, {**opened, "code": "XXX", "name": "Thai baht (THB)", "minor_unit": 2})
 
     assert Currency.objects.get(code="THB").name == "Thai baht (THB)"
     assert not Currency.objects.filter(code="XXX").exists()
