@@ -15,7 +15,6 @@ from django.db.models import (
     Avg,
     Count,
     F,
-    FilteredRelation,
     FloatField,
     Max,
     OuterRef,
@@ -40,7 +39,6 @@ from accounts.models import (
 )
 from accounts.models.money import as_decimal, base_amount, weighted_amount
 from accounts.periods import add_months
-from health.models import HealthScore
 from plans.models import (
     AccountPlan,
     PlanAction,
@@ -463,19 +461,13 @@ class _Portfolio:
         )
 
     def health_falling(self) -> list[Health]:
-        """The accounts whose score fell most since the last run a month or more ago."""
-        month_ago = self.today - timedelta(days=30)
-        before = HealthScore.objects.filter(as_of__lte=month_ago).aggregate(day=Max("as_of"))
-        if before["day"] is None:
-            return []
-        # Joined on that day, not a subquery per account: with one KAM's 100,000 accounts
-        # the subquery probed the scores 100,000 times (0.4 s of the dashboard).
-        on_that_day = Q(health_scores__as_of=before["day"])
+        """The accounts whose score fell most since the last run a month or more before
+        the latest (kept on each account by the health run: comparing one KAM's 100,000
+        scores with last month's took 85 ms a visit, a subquery per account 0.4 s)."""
         return self.cut(
             self.scored()
-            .annotate(month_ago=FilteredRelation("health_scores", condition=on_that_day))
-            .filter(month_ago__score__gt=F("health"))
-            .annotate(fall=F("month_ago__score") - F("health"))
+            .filter(health_fall__gt=0)
+            .annotate(fall=F("health_fall"))
             .values("account_id", "name", "owner_name", "health", "fall")
             .order_by("-fall", "name")
         )

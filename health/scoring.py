@@ -288,14 +288,20 @@ def health_recompute(*, as_of: date) -> HealthRun:
 
 
 def _copy_scores(as_of: date) -> None:
-    """The run's scores onto the accounts, in one UPDATE ... FROM."""
+    """The run's scores onto the accounts, each with how far it fell since the last run a
+    month or more before (the dashboard's "falling fastest"), in one UPDATE ... FROM."""
     quote = connection.ops.quote_name
     accounts, scores = quote(Account._meta.db_table), quote(HealthScore._meta.db_table)
+    month_ago = HealthScore.objects.filter(as_of__lte=as_of - timedelta(days=30)).aggregate(
+        day=Max("as_of")
+    )["day"]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {accounts} SET health = h.score FROM {scores} h "
+            f"UPDATE {accounts} SET health = h.score, health_fall = m.score - h.score "
+            f"FROM {scores} h LEFT JOIN {scores} m ON m.account_id = h.account_id "
+            f"AND m.as_of = %s "
             f"WHERE h.account_id = {accounts}.id AND h.as_of = %s",
-            [as_of],
+            [month_ago, as_of],
         )
 
 

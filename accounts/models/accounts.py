@@ -156,6 +156,9 @@ class Account(Versioned):
     # The latest nightly health score (0-100), copied here by the health app for the same
     # reason; its parts and history are in health.HealthScore.
     health = models.PositiveSmallIntegerField(_("health"), null=True, blank=True)
+    # How far that score fell since the run a month before it (negative: it rose), kept
+    # with it: the dashboard's "falling fastest" compared 100,000 scores a visit.
+    health_fall = models.SmallIntegerField(null=True, blank=True, editable=False)
     # What the account list shows and sorts by, live: kept by accounts/figures.py from the
     # changes every service announces, so a list of 100,000 accounts sorts and pages from
     # an index instead of summing millions of revenue lines on every request.
@@ -204,6 +207,13 @@ class Account(Versioned):
                 fields=["owner"],
                 condition=models.Q(status__in=["at_risk", "lost"]),
                 name="account_at_risk_idx",
+            ),
+            models.Index(
+                "owner",
+                models.F("health_fall").desc(),
+                "name",
+                condition=models.Q(health_fall__gt=0),
+                name="account_health_fell_idx",
             ),
         ]
         constraints = [

@@ -31,6 +31,7 @@ TIER_FIELDS = [
     "tier_revenue_12m",
     "tier_revenue_previous_12m",
     "health",  # the nightly health score, likewise kept run by run in health.HealthScore
+    "health_fall",  # and how far it fell in a month, from the same runs
 ]
 
 # The account list's kept figures (accounts/figures.py): sums of other rows, rewritten with

@@ -219,6 +219,9 @@ def test_the_dashboard_lists_the_lowest_and_the_fastest_falling(client, kam1, ac
         ("Acme", 68),
     ]
     assert [(r["name"], r["fall"]) for r in board["health_falling"]] == [("Acme", 5)]
+    acme.refresh_from_db()
+    quiet.refresh_from_db()
+    assert (acme.health_fall, quiet.health_fall) == (5, 0)  # kept by the run, 73 -> 68
     assert board["lowest_health"][0]["band"] == "red"
     assert scored(quiet).score == 25
 
@@ -250,6 +253,15 @@ def test_the_nightly_task_keeps_each_months_last_score_after_the_daily_window(ac
     assert result["accounts"] >= 1
     # Before the 90 days only each month's last run is left; within them, every run.
     assert kept == {late, recent, TODAY}
+
+
+def test_a_first_run_has_no_fall_to_keep(acme):
+    health_recompute(as_of=TODAY - timedelta(days=10))
+    health_recompute(as_of=TODAY)  # the run before is not a month old
+
+    acme.refresh_from_db()
+    assert acme.health is not None
+    assert acme.health_fall is None
 
 
 def test_the_page_reads_one_score_a_month_of_the_nightly_runs_kept(kam1, acme):
