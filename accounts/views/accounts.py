@@ -81,22 +81,21 @@ class AccountListView(ListView):
 
 def _row_badges(account) -> dict:
     """A row's badge texts, as the template's blocktranslate tags wrote them (the numbers
-    localized and escaped into the translation): three of those tags a row cost the list
-    some 2 ms a page."""
-    overdue, rhythm, days = (
-        account.overdue_commitments,
-        account.contact_rhythm,
-        account.days_since_contact,
-    )
-    return {
-        "overdue": overdue
-        and _filled(
+    localized and escaped into the translation), for the badges it shows: three of those
+    tags a row cost the list some 2 ms a page."""
+    badges = {}
+    if overdue := account.overdue_commitments:
+        badges["overdue"] = _filled(
             ngettext("%(n)s overdue commitment", "%(n)s overdue commitments", overdue), n=overdue
-        ),
-        "stale_title": _filled(_("No contact for more than %(days)s days"), days=rhythm),
-        "days_ago": days is not None
-        and _filled(ngettext("%(days)s day ago", "%(days)s days ago", days), days=days),
-    }
+        )
+    if account.is_stale:
+        rhythm, days = account.contact_rhythm, account.days_since_contact
+        badges["stale_title"] = _filled(_("No contact for more than %(days)s days"), days=rhythm)
+        if days is not None:
+            badges["days_ago"] = _filled(
+                ngettext("%(days)s day ago", "%(days)s days ago", days), days=days
+            )
+    return badges
 
 
 def _filled(text: str, **values) -> str:
