@@ -121,6 +121,7 @@ def main() -> None:
         "  by last contact, longest ago first": "/accounts/?sort=contact",
         "  by health, weakest first": "/accounts/?sort=health",
         "  by revenue, page 50": "/accounts/?sort=-revenue&page=50",
+        "  by open pipeline, page 3,000": "/accounts/?sort=-pipeline&page=3000",
         "  class A, by revenue": "/accounts/?nine_box_class=A&sort=-revenue",
         "  searched": "/accounts/?q=Account%2012345",
         "account page, no group": f"/accounts/{single.pk}/",

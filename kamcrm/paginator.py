@@ -28,6 +28,10 @@ class CappedPaginator(Paginator):
     more to know whether a next one follows. Below it, a plain Paginator."""
 
     cap = 1000
+    # Past this many rows a page reads its ids first, then its rows: with the joins its
+    # rows make, PostgreSQL sorted the whole table to skip 75,000 of them (0.2 s), where
+    # the ids alone come from the sort's index (migration accounts 0033) in some 15 ms.
+    deep = 1000
 
     @cached_property
     def count(self) -> int:
@@ -57,7 +61,15 @@ class CappedPaginator(Paginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = self._rows(bottom, bottom + self.per_page + 1)
         if not rows:
             raise EmptyPage(self.error_messages["no_results"])
         return OpenPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def _rows(self, bottom: int, top: int) -> list:
+        rows = self.object_list
+        if bottom < self.deep or not isinstance(rows, QuerySet):
+            return list(rows[bottom:top])
+        ids = list(rows.values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]  # (one removed meanwhile: gone)

@@ -184,13 +184,19 @@ class Account(Versioned):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         indexes = [
-            # The list's sorts, each read from an index a page at a time, both ways (three
-            # more, whose NULLS order SQLite cannot index, are PostgreSQL's alone: 0022,
-            # 0024).
-            models.Index(fields=["name"], name="account_name_idx"),
-            models.Index(fields=["list_revenue_12m"], name="account_list_revenue_idx"),
-            models.Index(fields=["list_open_pipeline"], name="account_list_pipeline_idx"),
-            models.Index(fields=["health"], name="account_health_idx"),
+            # The list's sorts, each with its ties (name, then id) in the index, so any
+            # page is read from it a page at a time, however far in and however many
+            # accounts tie (all those with no pipeline). These serve the ascending sorts;
+            # the descending ones and those with NULLS placed, which SQLite cannot index,
+            # are PostgreSQL's alone (migration 0033).
+            models.Index(fields=["name", "id"], name="account_sort_name_idx"),
+            models.Index(
+                fields=["list_revenue_12m", "name", "id"], name="account_sort_revenue_idx"
+            ),
+            models.Index(
+                fields=["list_open_pipeline", "name", "id"], name="account_sort_pipeline_idx"
+            ),
+            models.Index(fields=["health", "name", "id"], name="account_sort_health_idx"),
             # An owner's accounts, with what the dashboard's plan sums read of each (their
             # payments this fiscal year): a KAM's 100,000 accounts read from the index alone
             # instead of the whole table.
