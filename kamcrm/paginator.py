@@ -1,9 +1,12 @@
 """Pages of a list too long to count on every request."""
 
 from functools import cached_property
+from typing import cast
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
+
+from . import seek
 
 
 class OpenPage(Page):
@@ -13,6 +16,9 @@ class OpenPage(Page):
     def __init__(self, object_list, number, paginator, *, more: bool):
         super().__init__(object_list, number, paginator)
         self.more = more
+        # Where the next page starts (kamcrm.seek), for its link.
+        keys = paginator.keys
+        self.after = seek.cursor(object_list[-1], keys) if more and keys else ""
 
     def has_next(self) -> bool:
         return self.more
@@ -28,10 +34,20 @@ class CappedPaginator(Paginator):
     more to know whether a next one follows. Below it, a plain Paginator."""
 
     cap = 1000
-    # Past this many rows a page reads its ids first, then its rows: with the joins its
-    # rows make, PostgreSQL sorted the whole table to skip 75,000 of them (0.2 s), where
-    # the ids alone come from the sort's index (migration accounts 0033) in some 15 ms.
+    # Past this many rows a page asked for by number reads its ids first, then its rows:
+    # with the joins its rows make, PostgreSQL sorted the whole table to skip 75,000 of
+    # them (0.2 s), where the ids alone come from the sort's index (migration accounts
+    # 0033) in some 15 ms. A Next link's page reads from where its page ended instead.
     deep = 1000
+
+    def __init__(self, *args, after: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.after = after  # a cursor from the page before's Next link (kamcrm.seek)
+
+    @cached_property
+    def keys(self) -> list[seek.Key] | None:
+        rows = self.object_list
+        return seek.order_of(rows) if isinstance(rows, QuerySet) else None
 
     @cached_property
     def count(self) -> int:
@@ -61,7 +77,16 @@ class CappedPaginator(Paginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = self._rows(bottom, bottom + self.per_page + 1)
+        stretches = seek.after(self.after, self.keys) if self.after and self.keys else None
+        rows: list = []
+        if stretches is not None and number > 1:  # read on from where the page before ended
+            queryset = cast(QuerySet, self.object_list)
+            for stretch in stretches:
+                rows += queryset.filter(stretch)[: self.per_page + 1 - len(rows)]
+                if len(rows) > self.per_page:
+                    break
+        else:
+            rows = self._rows(bottom, bottom + self.per_page + 1)
         if not rows:
             raise EmptyPage(self.error_messages["no_results"])
         return OpenPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)

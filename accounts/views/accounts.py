@@ -37,6 +37,8 @@ LIST_COLUMNS = (
     "name", "is_strategic", "account_type", "nine_box_class", "abc", "xyz", "status",
     "health", "parent__name", "owner__username", "owner__first_name", "owner__last_name",
     "owner__team__name",
+    # What the sorts order by, for the Next link's place (kamcrm.seek).
+    "list_revenue_12m", "list_open_pipeline", "list_potential", "list_last_contact",
 )  # fmt: skip
 
 
@@ -62,10 +64,16 @@ class AccountListView(ListView):
             else accounts.order_by("name", "pk")
         )
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(
+            queryset, per_page, after=self.request.GET.get("after", ""), **kwargs
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
+        query.pop("after", None)
         thresholds, today = Thresholds.current(), timezone.localdate()
         weights = HealthWeights.current()
         for account in context["object_list"]:

@@ -2,6 +2,7 @@ import csv
 import io
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -20,6 +21,10 @@ from tests.factories import (
 )
 
 
+def _days_before(day) -> int:
+    return -(day or date.min).toordinal()
+
+
 def in_order(accounts, sort: str) -> list:
     """The accounts as the list's sort documents it, worked out here: the figure (NULLs
     where ListOrdering puts them), then name, then id."""
@@ -27,6 +32,8 @@ def in_order(accounts, sort: str) -> list:
         "-pipeline": lambda a: (-a.list_open_pipeline,),
         "pipeline": lambda a: (a.list_open_pipeline,),
         "health": lambda a: (a.health is None, a.health or 0),
+        "-health": lambda a: (a.health is None, -(a.health or 0)),
+        "-contact": lambda a: (a.list_last_contact is None, _days_before(a.list_last_contact)),
         "contact": lambda a: (a.list_last_contact is not None, a.list_last_contact or date.min),
         "-potential": lambda a: (a.list_potential is None, -(a.list_potential or 0)),
         "": lambda a: (),
@@ -162,6 +169,56 @@ def test_a_page_far_in_shows_the_rows_a_plain_slice_would(client, kam1, monkeypa
     everyone = [a.name for a in in_order(Account.objects.visible_to(kam1), sort)]
     assert [name for page in pages for name in page] == everyone
     assert pages[3] == everyone[9:12]  # read ids first (past `deep`)
+
+
+SORTS = ["-pipeline", "pipeline", "health", "-health", "contact", "-contact", "-potential", ""]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_next_reads_on_from_where_the_page_ended(client, kam1, monkeypatch, sort):
+    """Each Next link carries its page's last place; following them through a long list
+    (ties, NULLs first and last) gives every account once, in the documented order."""
+    monkeypatch.setattr(CappedPaginator, "cap", 4)
+    monkeypatch.setattr(AccountListView, "paginate_by", 3)
+    for number in range(17):
+        account = AccountFactory(owner=kam1, name=f"Account {number % 5}")
+        Account.objects.filter(pk=account.pk).update(
+            list_open_pipeline=Decimal(number % 3),
+            health=None if number % 4 else number,
+            list_last_contact=None if number % 3 else date(2026, 1, 1 + number % 2),
+            list_potential=None if number % 2 else Decimal(number % 4),
+        )
+    client.force_login(kam1)
+
+    seen, url = [], f"{reverse('accounts:list')}?sort={sort}"
+    while url:
+        response = client.get(url)
+        seen += listed(response)
+        page = response.context["page_obj"]
+        url = ""
+        if page.has_next():
+            assert page.after  # the next page seeks, it does not skip
+            url = f"{reverse('accounts:list')}?sort={sort}&page={page.number + 1}"
+            url += f"&after={quote(page.after)}"
+            assert f"after={quote(page.after)}" in response.content.decode()
+
+    assert seen == [a.name for a in in_order(Account.objects.visible_to(kam1), sort)]
+
+
+def test_a_cursor_from_another_sort_or_tampered_reads_by_number(client, kam1, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 4)
+    monkeypatch.setattr(AccountListView, "paginate_by", 3)
+    for number in range(9):
+        AccountFactory(owner=kam1, name=f"Account {number}")
+    client.force_login(kam1)
+    after = client.get(reverse("accounts:list")).context["page_obj"].after
+    by_pipeline = client.get(reverse("accounts:list"), {"sort": "-pipeline"})
+    other_way = by_pipeline.context["page_obj"].after  # as many columns, another order
+
+    for sort, cursor in (("-pipeline", after), ("pipeline", other_way), ("", after[:-2] + "x")):
+        page = client.get(reverse("accounts:list"), {"sort": sort, "page": 2, "after": cursor})
+        by_number = client.get(reverse("accounts:list"), {"sort": sort, "page": 2})
+        assert listed(page) == listed(by_number)
 
 
 def test_it_says_what_to_do_when_empty(client, kam1):
