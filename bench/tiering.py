@@ -117,7 +117,10 @@ def vacuum() -> None:
 
 def floor(*, writes: bool) -> None:
     """Tiering's sums on the server, under the run's settings; with `writes`, stored as the
-    snapshot rows and accounts a run writes (the as-of date's replaced), then undone."""
+    snapshot rows and accounts a run writes (the as-of date's replaced), then undone. The
+    verdicts written are the accounts' own, as a run that moves no account writes them:
+    fixed ones ('D', 'lost') moved every account, and rewrote every index of the table,
+    a floor three times the run it stood for."""
     from django.db import connection, transaction
 
     from accounts.models import Thresholds
@@ -143,8 +146,8 @@ def floor(*, writes: bool) -> None:
                     contribution_level, potential_level, nine_box_class, status, strategy)
                 WITH {SUMS}
                 SELECT a.id, %(as_of)s, COALESCE(s.revenue, 0), COALESCE(s.previous, 0),
-                       COALESCE(s.recent, 0), 0, 'C', 'Z', 'low', 'low', 'D', 'lost',
-                       'win_back'
+                       COALESCE(s.recent, 0), 0, a.abc, a.xyz, a.contribution_level,
+                       a.potential_level, a.nine_box_class, a.status, a.strategy
                 FROM accounts_account a LEFT JOIN sums s ON s.account_id = a.id""",
             params,
         )

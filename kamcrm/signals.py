@@ -14,7 +14,8 @@ def announce_portfolio_change(
 ) -> None:
     """Call inside the write's transaction: what listeners mark goes with it, or not.
     `scores_only`: only figures computed from the rows changed (the health run), not the
-    rows themselves, so listeners that sum rows have nothing to redo."""
+    rows themselves (the health run, tiering), so listeners that sum rows have nothing to
+    redo."""
     portfolio_changed.send(
         sender=None,
         owner_ids=None if owner_ids is None else [pk for pk in owner_ids if pk],
