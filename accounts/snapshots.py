@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, OuterRef, Subquery
+from django.db import models
+from django.db.models import Count, F, Max, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
@@ -48,21 +49,26 @@ def prune_snapshots(
     return doomed
 
 
+def last_of_each_month(runs: QuerySet, *, today: date, months: int) -> QuerySet:
+    """Of `runs` (an account's tier snapshots or health scores), each month's last, the
+    last `months` months up to `today`, oldest first: one query, a row a month, however
+    many nightly runs are kept."""
+    since = add_months(today.replace(day=1), 1 - months)
+    runs = runs.filter(as_of__gte=since, as_of__lte=today)
+    last = runs.values(month=TruncMonth("as_of")).annotate(last=Max("as_of"))
+    return runs.filter(as_of__in=last.values("last")).order_by("as_of")
+
+
 def monthly_history(account, *, today: date, months: int = 12) -> list[Mapping[str, Any]]:
     """The account's tier at each month's last run, the last `months` months, oldest first."""
-    since = add_months(today.replace(day=1), 1 - months)
-    runs = TierSnapshot.objects.filter(account=account, as_of__gte=since, as_of__lte=today)
-    last_of_month = runs.values(month=TruncMonth("as_of")).annotate(last=Max("as_of"))
-    return list(
-        runs.filter(as_of__in=last_of_month.values("last"))
-        .order_by("as_of")
-        .values("as_of", "nine_box_class", "status", "abc", "xyz")
-    )
+    runs = last_of_each_month(account.tier_snapshots.all(), today=today, months=months)
+    return list(runs.values("as_of", "nine_box_class", "status", "abc", "xyz"))
 
 
-def run_on_or_before(day: date) -> date | None:
-    """The last tiering run on or before `day` (one step down the as_of index)."""
-    return TierSnapshot.objects.filter(as_of__lte=day).aggregate(run=Max("as_of"))["run"]
+def run_on_or_before(day: date, model: type[models.Model] = TierSnapshot) -> date | None:
+    """The last run (of tiering, or of the model's runs) on or before `day` (one step
+    down the as_of index)."""
+    return model._default_manager.filter(as_of__lte=day).aggregate(run=Max("as_of"))["run"]
 
 
 def run_dates(limit: int = 120) -> list[date]:

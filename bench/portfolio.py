@@ -203,12 +203,7 @@ def add_history(account_id: int, *, days: int = 90, months: int = 12) -> None:
 
     with connection.cursor() as cursor:
         for table in ("accounts_tiersnapshot", "health_healthscore"):
-            cursor.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-                "AND column_name NOT IN ('id', 'as_of')",
-                [table],
-            )
-            columns = ", ".join(f'"{name}"' for (name,) in cursor.fetchall())
+            columns = _run_columns(cursor, table)
             cursor.execute(
                 f"""INSERT INTO {table} (as_of, {columns})
                     SELECT day, {columns} FROM {table} latest,
@@ -235,11 +230,7 @@ def add_last_months_health() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_name = 'health_healthscore' AND column_name NOT IN ('id', 'as_of')"
-        )
-        columns = ", ".join(f'"{name}"' for (name,) in cursor.fetchall())
+        columns = _run_columns(cursor, "health_healthscore")
         cursor.execute(
             f"""INSERT INTO health_healthscore (as_of, {columns})
                 SELECT (as_of - 30)::date, {columns} FROM health_healthscore
@@ -247,3 +238,13 @@ def add_last_months_health() -> None:
                 ON CONFLICT DO NOTHING"""
         )
         cursor.execute("ANALYZE health_healthscore")
+
+
+def _run_columns(cursor, table: str) -> str:
+    """A table of runs' columns but its id and date, quoted, for copying a run's rows."""
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+        "AND column_name NOT IN ('id', 'as_of')",
+        [table],
+    )
+    return ", ".join(f'"{name}"' for (name,) in cursor.fetchall())

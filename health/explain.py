@@ -4,13 +4,11 @@ scored from, and the points it costs, worded in the reader's language."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max
-from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.periods import add_months
+from accounts.snapshots import last_of_each_month
 from plans.models import PlanStatus
 
 from .models import PARTS, HealthScore, HealthWeights
@@ -105,7 +103,4 @@ def history(account, *, today: date, months: int = 6) -> list[HealthScore]:
     """The score at each month's last run, the last `months` months, oldest first: the
     last one is the latest run's, on or before `today`. Only those runs are read: the
     nightly runs kept (KAMCRM_DAILY_SNAPSHOT_DAYS) were some 90 rows a visit."""
-    since = add_months(today.replace(day=1), 1 - months)
-    runs = account.health_scores.filter(as_of__gte=since, as_of__lte=today)
-    last_of_month = runs.values(month=TruncMonth("as_of")).annotate(last=Max("as_of"))
-    return list(runs.filter(as_of__in=last_of_month.values("last")).order_by("as_of"))
+    return list(last_of_each_month(account.health_scores.all(), today=today, months=months))

@@ -58,6 +58,7 @@ from accounts.models import (
     Thresholds,
 )
 from accounts.models.money import MONEY_SUM, weighted_amount
+from accounts.snapshots import run_on_or_before
 from kamcrm import audit
 from kamcrm.models import Notification
 from kamcrm.signals import announce_portfolio_change
@@ -292,9 +293,7 @@ def _copy_scores(as_of: date) -> None:
     month or more before (the dashboard's "falling fastest"), in one UPDATE ... FROM."""
     quote = connection.ops.quote_name
     accounts, scores = quote(Account._meta.db_table), quote(HealthScore._meta.db_table)
-    month_ago = HealthScore.objects.filter(as_of__lte=as_of - timedelta(days=30)).aggregate(
-        day=Max("as_of")
-    )["day"]
+    month_ago = run_on_or_before(as_of - timedelta(days=30), HealthScore)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {accounts} SET health = h.score, health_fall = m.score - h.score "
