@@ -36,8 +36,9 @@ from accounts.rates import rate_add, rate_delete
 from accounts.tiering import tiers_preview
 from accounts.tiering_now import QueueUnavailable, run_queue, run_state
 from health.models import HealthWeights
+from kamcrm.http import form_again_status
 from kamcrm.query import id_field
-from kamcrm.versioning import StaleEdit
+from kamcrm.versioning import StaleEdit, VersionedForm
 from plans.models import PlanSettings
 
 from .forms import (
@@ -61,7 +62,7 @@ class Group:
 
     title: Promise
     model: type[models.Model]
-    form: type[forms.ModelForm]
+    form: type[VersionedForm]
     columns: tuple[str, ...] = ()
     note: Promise | None = None
 
@@ -179,7 +180,7 @@ def thresholds_edit(request: HttpRequest) -> HttpResponse:
             "form": form, "preview": preview, "preview_moves": _moves(preview),
             "last_run": _last_run(),
         },
-        status=409 if form.stale else 200,
+        status=form_again_status(request, refused=form.stale, fragment=False),
     )  # fmt: skip
 
 
@@ -242,7 +243,7 @@ def one_row_edit(request: HttpRequest, which: str) -> HttpResponse:
         request,
         "kamcrm/settings_form.html",
         {"form": form, "group": group, "back": "settings:index"},
-        status=409 if getattr(form, "stale", False) else 200,
+        status=form_again_status(request, refused=form.stale, fragment=False),
     )
 
 
@@ -310,7 +311,7 @@ def _edit_page(request, kind: str, form, instance, rate_form=None) -> HttpRespon
         context["base"] = instance.pk == settings.KAMCRM_BASE_CURRENCY
         context["rates"] = instance.rates.all()
         context["rate_form"] = rate_form or RateForm()
-    status = 409 if getattr(form, "stale", False) else 200
+    status = form_again_status(request, refused=form.stale, fragment=False)
     return render(request, "kamcrm/settings_form.html", context, status=status)
 
 
