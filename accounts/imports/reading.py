@@ -276,9 +276,11 @@ class Table:
         decimal, date_format = self._settle(decimal, date_format)
         self.format = FileFormat(encoding, delimiter, decimal, date_format)
 
-    def rows(self) -> Iterator[tuple[int, dict[str, str], str]]:
+    def rows(self, only: list[str] | None = None) -> Iterator[tuple[int, dict[str, str], str]]:
         """(line, values by column, problem) for every data row; line 1 is the header. A
-        row that cannot be read at all comes with its problem and no values."""
+        row that cannot be read at all comes with its problem and no values. `only`: the
+        columns wanted, when not all of them are."""
+        keep = self.present if only is None else [n for n in self.present if n in only]
         csv.field_size_limit(MAX_CELL)
         with self.opener() as stream:
             # A plain reader and the columns' positions: DictReader's dict of every cell
@@ -292,7 +294,7 @@ class Table:
             wanted = [
                 (i, name)
                 for i, name in enumerate(self.mapping.get(n.strip(), n.strip()) for n in header)
-                if name in self.present
+                if name in keep
             ]
             read_up_to = 1
             while True:
@@ -323,7 +325,7 @@ class Table:
         if decimal != AUTO and date_format != AUTO:
             return decimal, date_format
         evidence = _Evidence()
-        for line, values, problem in self.rows():
+        for line, values, problem in self.rows(only=numbers + dates):
             if problem:
                 continue
             if decimal == AUTO:
@@ -347,11 +349,21 @@ def _cell_error(error: csv.Error) -> str:
 _SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/\d{4}")
 
 
+# A number's shape: its digits all written 9, so numbers that say the same about the
+# format share one. Most numbers in a large file have a few shapes between them.
+_SHAPE = str.maketrans("0123456789", "9999999999")
+# How many shapes and dates are remembered: a file of junk has as many as lines.
+_WEIGHED = 10_000
+
+
 class _Evidence:
     """What the values say about the format: the first value for each reading, and the
-    first that fits both."""
+    first that fits both. Each shape of number and each date is weighed once: what it
+    says depends on nothing else, and the first of each is the one a report names."""
 
     def __init__(self):
+        self.shapes: set[str] = set()
+        self.days: set[str] = set()
         self.decimals: dict[str, tuple[int, str]] = {}
         self.ambiguous_number: tuple[int, str] | None = None
         self.dates: dict[str, tuple[int, str]] = {}
@@ -360,6 +372,12 @@ class _Evidence:
 
     def number(self, line: int, text: str) -> None:
         text = text.lstrip("+-")
+        # A number led by 0 keeps it apart: "0,123" cannot be a thousands grouping.
+        shape = ("0" if text[:1] == "0" else "") + text.translate(_SHAPE)
+        if shape in self.shapes:
+            return
+        if len(self.shapes) < _WEIGHED:
+            self.shapes.add(shape)
         points, commas = text.count("."), text.count(",")
         if points and commas:
             reading = "." if text.rfind(".") > text.rfind(",") else ","
@@ -378,6 +396,10 @@ class _Evidence:
         self.decimals.setdefault(reading, (line, text))
 
     def date(self, line: int, text: str) -> None:
+        if text in self.days:
+            return
+        if len(self.days) < _WEIGHED:
+            self.days.add(text)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             self.dates.setdefault("YYYY-MM-DD", (line, text))
         elif re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text):

@@ -2,12 +2,14 @@
 Windows-1252 files and semicolons are read right and named in the report; values too long
 or too large for their columns are refused on their line; nothing is guessed."""
 
+import random
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.imports.reading import _Evidence
 from accounts.models import Account, RevenueLine
 from tests.accounts.uploads import upload
 
@@ -300,3 +302,37 @@ def test_an_upload_in_windows_1252_with_semicolons_imports(
     assert RevenueLine.objects.get().external_ref == "Réf-1"
     assert amounts() == [Decimal("1261.96")]
     assert "Windows-1252" in page.context["report"]["file_format"]
+
+
+def test_the_evidence_names_the_first_value_of_each_reading_as_if_it_weighed_every_one():
+    """Numbers of one shape, and repeated dates, are weighed once (a large file's second
+    pass was mostly this): what the file says, and the lines a report names, stay those
+    of weighing every value on its own."""
+    rng = random.Random(15)
+    shapes = ["9.99", "9,99", "999", "9,999", "9.999", "0,999", "0.999", "9.999.999", "+9,999",
+              "9,999.99", "9.999,99", "99.999", "-0.5", "9 999,9", "x9"]  # fmt: skip
+    days = ["2026-01-05", "05.01.2026", "05/01/2026", "13/01/2026", "01/13/2026", "05/05/2026"]
+
+    def written(shape: str) -> str:
+        return "".join(str(rng.randrange(10)) if c == "9" else c for c in shape)
+
+    for _ in range(200):
+        numbers = [written(rng.choice(shapes[:8])) for _ in range(rng.randrange(1, 12))]
+        numbers.insert(rng.randrange(len(numbers) + 1), written(rng.choice(shapes)))
+        dates = [rng.choice(days[:2] if rng.random() < 0.5 else days) for _ in numbers]
+        seen = _Evidence()
+        for line, (number, day) in enumerate(zip(numbers, dates, strict=True), start=2):
+            seen.number(line, number)
+            seen.date(line, day)
+
+        alone = {"decimals": {}, "ambiguous_number": None, "dates": {}, "ambiguous_date": None}
+        for line, (number, day) in enumerate(zip(numbers, dates, strict=True), start=2):
+            one = _Evidence()
+            one.number(line, number)
+            one.date(line, day)
+            for reading, first in (*one.decimals.items(), *one.dates.items()):
+                alone["dates" if "Y" in reading else "decimals"].setdefault(reading, first)
+            for name in ("ambiguous_number", "ambiguous_date"):
+                alone[name] = alone[name] or getattr(one, name)
+
+        assert {name: getattr(seen, name) for name in alone} == alone, (numbers, dates)
