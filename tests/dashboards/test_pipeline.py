@@ -1,13 +1,16 @@
 """The pipeline workspace: deals across the accounts the reader may see."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OpportunityStage
-from tests.factories import AccountFactory, OpportunityFactory
+from dashboards.pipeline import close_periods
+from plans.models import PlanSettings
+from tests.factories import AccountFactory, OpportunityFactory, UserFactory
 
 
 def page(client, user, **query):
@@ -120,3 +123,75 @@ def test_the_board_draws_a_bounded_number_of_queries(client, kam1, django_assert
     with django_assert_max_num_queries(20):
         response = client.get(reverse("dashboards:pipeline"), {"view": "board"})
     assert sum(len(c["deals"]) for c in response.context["board"]) == 30  # one stage's first
+
+
+def test_the_board_heads_each_stage_with_its_count_total_and_weighted_total(client, kam1):
+    account = AccountFactory(owner=kam1)
+    propose = OpportunityStage.objects.get(name="Propose")
+    for amount, probability in ((1000, 50), (300, 10)):
+        OpportunityFactory(account=account, stage=propose, amount=amount, probability=probability)
+
+    html = page(client, kam1, view="board").content.decode()
+
+    assert "2 · 1,300 · weighted 530</div>" in html
+
+
+def test_it_filters_by_deal_owner_and_by_team(client, kam1, kam2, admin):
+    teammate = UserFactory(team=kam1.team)
+    north = AccountFactory(owner=kam1)
+    OpportunityFactory(account=north, owner=kam1, name="Kiln")
+    OpportunityFactory(account=north, owner=teammate, name="Silo")
+    OpportunityFactory(account=AccountFactory(owner=kam2), owner=kam2, name="South deal")
+
+    def names(**query) -> list[str]:
+        return sorted(d.name for d in page(client, admin, **query).context["page_obj"])
+
+    assert names() == ["Kiln", "Silo", "South deal"]
+    assert names(owner=teammate.pk) == ["Silo"]
+    assert names(team=kam2.team_id) == ["South deal"]
+    assert names(team=kam1.team_id, owner=kam1.pk) == ["Kiln"]
+
+
+@pytest.mark.parametrize(
+    ("start_month", "quarter", "following", "year"),
+    [
+        (
+            1,
+            ("2026-10-01", "2027-01-01"),
+            ("2027-01-01", "2027-04-01"),
+            ("2026-01-01", "2027-01-01"),
+        ),
+        (
+            4,
+            ("2026-10-01", "2027-01-01"),
+            ("2027-01-01", "2027-04-01"),
+            ("2026-04-01", "2027-04-01"),
+        ),
+        (
+            7,
+            ("2026-10-01", "2027-01-01"),
+            ("2027-01-01", "2027-04-01"),
+            ("2026-07-01", "2027-07-01"),
+        ),
+        (
+            11,
+            ("2026-11-01", "2027-02-01"),
+            ("2027-02-01", "2027-05-01"),
+            ("2026-11-01", "2027-11-01"),
+        ),
+        (
+            12,
+            ("2026-12-01", "2027-03-01"),
+            ("2027-03-01", "2027-06-01"),
+            ("2026-12-01", "2027-12-01"),
+        ),
+    ],
+)
+def test_close_quarters_follow_the_fiscal_year(start_month, quarter, following, year):
+    """On 4 December 2026, the fiscal quarters the Closing filter offers."""
+    periods = close_periods(PlanSettings(fiscal_year_start_month=start_month), date(2026, 12, 4))
+
+    def days(key: str) -> tuple[str, str]:
+        return (periods[key][1].isoformat(), periods[key][2].isoformat())
+
+    assert (days("quarter"), days("next"), days("year")) == (quarter, following, year)
