@@ -5,6 +5,10 @@
 (function () {
   "use strict";
   const SMALLEST = 1 / 8; // of the whole map's width
+  // On a phone a wide map opens at this scale or larger (its names about 9 px), showing
+  // its full height and the middle of its width, to be panned; Fit shows it whole.
+  const READABLE = 0.75;
+  const PHONE = window.matchMedia("(max-width: 575.98px)");
 
   function view(svg) {
     if (!svg.mapView) {
@@ -26,13 +30,34 @@
   function zoom(svg, factor, fx, fy) {
     const v = view(svg);
     const w = Math.min(v.width, Math.max(v.width * SMALLEST, v.w * factor));
-    const h = (w * v.height) / v.width;
+    const h = Math.min(v.height, (w * v.h) / v.w); // the view keeps its shape
     v.x += (v.w - w) * fx;
     v.y += (v.h - h) * fy;
     v.w = w;
     v.h = h;
     show(svg);
   }
+
+  function readable(svg) {
+    if (svg.mapView) return; // already shown; the reader may have chosen Fit
+    const v = view(svg), shown = svg.getBoundingClientRect().width;
+    if (!PHONE.matches || !shown || shown / v.width >= READABLE) return;
+    v.w = shown / READABLE;
+    v.h = v.height;
+    v.x = (v.width - v.w) / 2;
+    v.y = 0;
+    show(svg);
+  }
+  function readableAll() {
+    document.querySelectorAll("svg[data-pan-zoom]").forEach(readable);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", readableAll);
+  } else {
+    readableAll();
+  }
+  // A map redrawn after a save in the side panel opens the same way.
+  document.addEventListener("htmx:afterSettle", readableAll);
 
   function mapOf(control) {
     const card = control.closest("section") || document;

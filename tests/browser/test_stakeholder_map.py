@@ -75,6 +75,22 @@ def test_the_map_fits_a_phone(page, live_server, kam1):
     sign_in(page, live_server, "kam1", PASSWORD)
     page.goto(f"{live_server.url}/accounts/{account.pk}/")
 
-    box = page.get_by_test_id("stakeholder-map").bounding_box()
+    stakeholder_map = page.get_by_test_id("stakeholder-map")
+    box = stakeholder_map.bounding_box()
     assert box["x"] >= 0
-    assert box["x"] + box["width"] <= 390  # drawn 1,616 px wide, shown whole
+    assert box["x"] + box["width"] <= 390  # drawn 1,616 px wide, inside the screen
+    # It opens readable, its names about 9 px high, not shrunk to a quarter.
+    expect(stakeholder_map).to_have_class("stakeholder-map zoomed")
+    anan_name = stakeholder_map.locator("text.name", has_text="Khun Anan")
+    assert anan_name.bounding_box()["height"] >= 8
+    # Dragged, it pans; Fit shows it whole.
+    before = stakeholder_map.get_attribute("viewBox")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 120, box["y"] + 20, steps=5)
+    page.mouse.up()
+    assert float(stakeholder_map.get_attribute("viewBox").split()[0]) < float(before.split()[0])
+    page.get_by_role("button", name="Fit").click()
+    assert stakeholder_map.get_attribute("viewBox").split()[2:] == [
+        stakeholder_map.get_attribute("data-width"), stakeholder_map.get_attribute("data-height")
+    ]  # fmt: skip
