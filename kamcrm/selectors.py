@@ -3,6 +3,8 @@ dashboards. An admin sees everyone; a director the teams they lead and their KAM
 their own team (or only themselves, between teams)."""
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.services import owned_by
 from plans.models import AccountPlan, PlanStatus
@@ -58,3 +60,33 @@ def holdings(user: User) -> dict[str, int]:
     open plan actions; the teams they lead are `user.led_teams`."""
     plans = AccountPlan.objects.filter(account__owner=user).exclude(status=PlanStatus.CLOSED)
     return {**owned_by(user), "plans": plans.count(), "actions": actions_owned_by(user)}
+
+
+def getting_started() -> list[tuple[str, str, bool]]:
+    """A new installation's first steps, for the admin who lands on Users: (what to do,
+    where, whether it is done). Empty once every step is done."""
+    from accounts.models import Account, Currency  # the project reads its apps here only
+
+    steps = [
+        (
+            _("Create the teams, each with the sales director who approves its plans"),
+            reverse("team_create"),
+            Team.objects.exists(),
+        ),
+        (
+            _("Create the KAMs and directors: each gets an e-mail to choose a password"),
+            reverse("user_create"),
+            User.objects.filter(role=Role.KAM).exists(),
+        ),
+        (
+            _("Give every currency an exchange rate, and set the fiscal year's first month"),
+            reverse("settings:index"),
+            not Currency.objects.filter(rate_to_base__isnull=True).exists(),
+        ),
+        (
+            _("Import the accounts, then their revenue, from the ERP or a spreadsheet"),
+            reverse("accounts:import"),
+            Account.objects.exists(),
+        ),
+    ]
+    return [] if all(done for *_step, done in steps) else steps

@@ -26,7 +26,7 @@ from .forms import HandOverForm, TeamForm, UserFilterForm, UserForm
 from .http import SignedInRequest
 from .models import Team, User
 from .query import id_field
-from .selectors import holdings
+from .selectors import getting_started, holdings
 from .services import user_create, user_deactivate, user_send_password_link, user_set_active
 from .signals import announce_portfolio_change
 
@@ -162,6 +162,7 @@ class UserListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
+        context["getting_started"] = getting_started()
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()

@@ -6,63 +6,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import Account, OpportunityStage
-from kamcrm.models import User
-from plans.models import AccountPlan, PlanStatus
+from accounts.models import Account
 from tests.browser.conftest import sign_in
+from tests.browser.pages import pages_of
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def pages_of(username: str) -> list[str]:
-    user = User.objects.get(username=username)
-    if user.is_admin:
-        leaving = reverse("user_deactivate", args=[User.objects.get(username="kam1").pk])
-        return [
-            leaving,  # the hand-over wizard's steps: what kam1 holds, who takes it
-            f"{leaving}?step=choose",
-            reverse("user_list"),
-            reverse("user_update", args=[user.pk]),
-            reverse("team_list"),
-            reverse("accounts:import"),
-            reverse("accounts:import_history"),
-            reverse("dashboards:dashboard"),
-            reverse("api:tokens"),
-            reverse("api:token_list_all"),
-            reverse("settings:index"),
-            reverse("settings:thresholds"),
-            reverse("settings:planning"),
-            reverse("settings:health"),
-            reverse("settings:list", args=["currencies"]),
-            reverse("settings:update", args=["currencies", "EUR"]),  # its dated rates
-            reverse("settings:list", args=["stages"]),
-            reverse("settings:update", args=["stages", OpportunityStage.objects.first().pk]),
-        ]
-    account = Account.objects.visible_to(user).filter(children__isnull=False).first()
-    plan = AccountPlan.objects.visible_to(user).filter(status=PlanStatus.DRAFT).first()
-    pages = [
-        reverse("dashboards:dashboard"),
-        reverse("accounts:list"),
-        reverse("accounts:detail", args=[account.pk]),
-        reverse("accounts:brief", args=[account.pk]),
-        reverse("plans:list"),
-        reverse("notifications"),
-        reverse("api:tokens"),
-    ]
-    if user.is_kam:
-        pages += [
-            reverse("accounts:update", args=[account.pk]),
-            reverse("accounts:stakeholders", args=[account.pk]),
-            reverse("accounts:opportunity_create", args=[account.pk]),
-            reverse("plans:detail", args=[plan.pk]),
-            reverse("plans:history", args=[plan.pk]),
-            reverse("plans:section", args=[plan.pk, "strengths"]),
-            reverse("plans:targets", args=[plan.pk]),
-            reverse("plans:rows", args=[plan.pk, "goals"]),
-            reverse("plans:whitespace", args=[plan.pk]),
-        ]
-    return pages
 
 
 def test_every_main_page_loads_with_no_policy_violation(page, live_server):

@@ -13,7 +13,7 @@ from django.utils import translation
 from accounts.models import Account
 from kamcrm.models import User
 from tests.browser.conftest import sign_in
-from tests.browser.test_content_security_policy import pages_of
+from tests.browser.pages import pages_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -36,7 +36,14 @@ def test_a_plan_goes_from_draft_to_its_first_review(page, live_server, kam1, dir
     plan.goals.create(name="Revenue", unit="USD", target=1000)
     page.reload()
     asked: list[str] = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    answer = {"yes": True}  # what the next question is answered
+    page.on(
+        "dialog",
+        lambda dialog: (
+            asked.append(dialog.message),
+            dialog.accept() if answer["yes"] else dialog.dismiss(),
+        ),
+    )
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("Submitted")
     assert asked[-1].startswith("Submit this plan for approval?")
@@ -45,6 +52,13 @@ def test_a_plan_goes_from_draft_to_its_first_review(page, live_server, kam1, dir
 
     sign_in(page, live_server, "director1", PASSWORD)
     page.goto(plan_url)
+    # Returning asks first too; answered no, the plan stays where it was.
+    page.get_by_label("Return to the owner with comments").fill("Add the logistics arm.")
+    answer["yes"] = False
+    page.get_by_role("button", name="Return to draft").click()
+    assert asked[-1].startswith("Return this plan to its owner as a draft")
+    expect(page.get_by_test_id("plan-status")).to_have_text("Submitted")
+    answer["yes"] = True
     page.get_by_label("Approve, with a comment for the owner (optional)").fill("Go for it.")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("Approved")

@@ -405,6 +405,17 @@ def test_a_new_kam_is_told_how_to_start_instead_of_empty_charts(client, kam1):
     assert "not tiered yet" in page
 
 
+def test_a_new_director_is_told_how_to_fill_their_teams_dashboard(client, director1, kam1):
+    client.force_login(director1)
+
+    page = client.get(reverse("dashboards:dashboard")).content.decode()
+
+    assert 'data-testid="first-run"' in page
+    assert "No accounts in this view yet." in page
+    assert f'href="{reverse("accounts:import")}"' in page  # directors import portfolios
+    assert f'href="{reverse("accounts:create")}"' not in page  # KAMs create their own
+
+
 def test_a_tiered_portfolio_shows_no_first_run_guidance(client, kam1, portfolio):
     client.force_login(kam1)
     page = client.get(reverse("dashboards:dashboard")).content.decode()

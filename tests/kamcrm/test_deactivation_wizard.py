@@ -79,7 +79,8 @@ def test_step_three_names_every_move_and_changes_nothing_yet(client, admin, kam1
 
     page = response.content.decode()
     assert response.context["step"] == "confirm"
-    assert "hand 3 accounts, with 1 plans on them, to" in page
+    assert "hand 3 accounts, and the plans on them, to" in page
+    assert "(1 plan)" in page
     assert "hand 1 open deal to" in page
     assert 'name="step" value="confirm"' in page
     kam1.refresh_from_db()

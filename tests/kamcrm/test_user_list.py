@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Currency
 from kamcrm.models import Role, User
-from tests.factories import UserFactory
+from tests.factories import AccountFactory, TeamFactory, UserFactory
 
 
 @pytest.mark.parametrize("user_fixture", ["director1", "kam1"])
@@ -78,7 +79,26 @@ def test_it_runs_a_bounded_number_of_queries(client, admin, north, django_assert
     UserFactory.create_batch(40, team=north)
     client.force_login(admin)
 
-    with django_assert_max_num_queries(8):
+    # 8, and 4 for the first steps an installation without accounts still has to take.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("user_list"))
 
     assert response.status_code == 200
+
+
+def test_a_new_installation_shows_the_admin_its_first_steps_until_each_is_done(client, admin):
+    client.force_login(admin)
+
+    html = client.get(reverse("user_list")).content.decode()
+
+    assert 'data-testid="getting-started"' in html
+    for name in ("team_create", "user_create", "accounts:import"):
+        assert f'href="{reverse(name)}"' in html, name
+    team = TeamFactory()  # with its director
+    UserFactory(team=team, role=Role.KAM)
+    html = client.get(reverse("user_list")).content.decode()
+    assert f'href="{reverse("team_create")}"' not in html  # done, no longer a link
+    assert 'data-testid="getting-started"' in html
+    Currency.objects.filter(rate_to_base__isnull=True).update(rate_to_base=1)
+    AccountFactory(owner=User.objects.get(role=Role.KAM))
+    assert 'data-testid="getting-started"' not in client.get(reverse("user_list")).content.decode()

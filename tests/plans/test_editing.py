@@ -3,6 +3,8 @@ from decimal import Decimal
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from accounts.models import OpportunityStage
 from plans.models import AccountPlan
@@ -34,6 +36,9 @@ def test_a_section_is_saved_and_kept_in_the_history(client, kam1, plan):
     assert "added: </span>+ Cement demand grows 4 % a year.</div>" in history
     assert "@@" not in history
     assert "Industry and customer analysis" in history  # the section, not its key
+    first = plan.revisions.order_by("at").first()
+    when = date_format(localtime(first.at), "SHORT_DATETIME_FORMAT")
+    assert f"{when} · {kam1}</div>" in history  # who, and when
 
 
 def test_the_history_words_every_change(client, kam1, director1, plan):
