@@ -186,14 +186,28 @@ def _drop_stage() -> None:
         cursor.execute(f"DROP TABLE {STAGE}")
 
 
+# COPY's text format: a backslash, tab, newline or return in a reference escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NULL = "\\N"
+
+
+def _copy_text(rows: list[tuple]) -> str:
+    """Staged lines as COPY text, one call to send: psycopg's write_row for each line
+    took about a tenth of a large import."""
+    return "".join(
+        f"{line}\t{account}\t{ref.translate(_COPY_ESCAPES)}\t{day}\t{amount}\t{currency}\t"
+        f"{_NULL if product is None else product}\n"
+        for line, account, ref, day, amount, currency, product in rows
+    )
+
+
 def _write_stage(rows: list[tuple]) -> None:
     if not rows:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(STAGED)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                copy.write(_copy_text(rows))
         else:
             marks = ", ".join(["%s"] * len(STAGED))
             cursor.executemany(

@@ -336,3 +336,15 @@ def test_the_evidence_names_the_first_value_of_each_reading_as_if_it_weighed_eve
                 alone[name] = alone[name] or getattr(one, name)
 
         assert {name: getattr(seen, name) for name in alone} == alone, (numbers, dates)
+
+
+def test_references_keep_their_backslashes_tabs_and_line_breaks(tmp_path, rated_accounts):
+    """Staged as COPY text on PostgreSQL, where these four characters are escaped."""
+    refs = ["INV\\2026", "A\tB", "two\nlines", "cr\rhere", "N\\N"]
+    rows = "".join(f'SCG,2026-01-0{n + 1},10,THB,"{ref}"\n' for n, ref in enumerate(refs))
+
+    command(
+        tmp_path, "import_revenue", "account_external_id,date,amount,currency,external_ref\n" + rows
+    )
+
+    assert sorted(RevenueLine.objects.values_list("external_ref", flat=True)) == sorted(refs)
