@@ -7,7 +7,15 @@ import pytest
 from django.urls import resolve, reverse
 
 from accounts.figures import figures_refresh
-from accounts.models import Activity, Commitment, RevenueLine, TierSnapshot
+from accounts.models import (
+    Account,
+    Activity,
+    Commitment,
+    OpportunityStage,
+    RevenueLine,
+    TierSnapshot,
+)
+from plans.services import plan_create
 from tests.factories import AccountFactory, OpportunityFactory, StakeholderFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +102,62 @@ def test_every_ordering_pages_through_every_row_once_however_many_tie(
 
             assert seen == [row["id"] for row in whole], ordering
             assert len(seen) == len(set(seen)), ordering
+
+
+@pytest.fixture
+def varied(more, north_world, kam1):
+    """Beside `more`'s rows, one of each that a filter should tell apart."""
+    account = Account.objects.get(external_id="X-3")
+    Activity.objects.create(
+        account=account, kind="visit", date=date(2026, 5, 1), summary="x", created_by=kam1
+    )
+    Commitment.objects.create(
+        account=account, what="x", due=date(2026, 1, 15), owner=kam1, done_on=date(2026, 1, 10)
+    )
+    RevenueLine.objects.create(
+        account=account, date=date(2025, 12, 1), amount=5, currency_id="THB", external_ref="T-1"
+    )
+    won = OpportunityStage.objects.get(name="Closed won")
+    OpportunityFactory(account=account, owner=kam1, stage=won, probability=100)
+    plan_create(account=account, fiscal_year=2027, by=kam1)
+    return {"x3": account.pk, "won_stage": won.pk}
+
+
+FILTERS = [
+    ("stakeholder", {"account_external_id": "X-3"}, lambda r, d: r["account"] == d["x3"]),
+    ("buying_centre", {"account": "x3"}, lambda r, d: r["account"] == d["x3"]),
+    ("opportunity", {"outcome": "won"}, lambda r, d: r["outcome"] == "won"),
+    ("opportunity", {"stage": "won_stage"}, lambda r, d: r["stage"] == d["won_stage"]),
+    ("activity", {"kind": "visit"}, lambda r, d: r["kind"] == "visit"),
+    (
+        "activity",
+        {"date_after": "2026-03-03", "date_before": "2026-03-05"},
+        lambda r, d: "2026-03-03" <= r["date"] <= "2026-03-05",
+    ),
+    ("commitment", {"done": "true"}, lambda r, d: r["done_on"] is not None),
+    ("commitment", {"due_before": "2026-02-01"}, lambda r, d: r["due"] <= "2026-02-01"),
+    ("revenue_line", {"currency": "thb"}, lambda r, d: r["currency"] == "THB"),
+    ("revenue_line", {"date_before": "2025-12-31"}, lambda r, d: r["date"] <= "2025-12-31"),
+    ("tier_snapshot", {"account": "x3"}, lambda r, d: r["account"] == d["x3"]),
+    ("plan", {"fiscal_year": "2027"}, lambda r, d: r["fiscal_year"] == 2027),
+]
+
+
+@pytest.mark.parametrize(("basename", "query", "keeps"), FILTERS)
+def test_each_lists_filters_keep_exactly_the_rows_they_name(
+    varied, kam1, token_client, basename, query, keeps
+):
+    """The filtered list is the whole list's rows that match, and fewer than all."""
+    api = token_client(kam1)
+    path = reverse(f"api:{basename}-list")
+    query = {key: varied.get(value, value) for key, value in query.items()}
+    whole = api.get(path, {"page_size": 1000}).json()["results"]
+
+    rows = api.get(path, {**query, "page_size": 1000}).json()["results"]
+
+    expected = [row["id"] for row in whole if keeps(row, varied)]
+    assert 0 < len(expected) < len(whole)
+    assert sorted(row["id"] for row in rows) == sorted(expected)
 
 
 def test_it_filters_and_shows_account_tier_group_and_health(north_world, kam1, token_client):
