@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import Account, Currency
 from accounts.services import owned_by
 from plans.models import AccountPlan, PlanStatus
 from plans.services import actions_owned_by
@@ -65,8 +66,6 @@ def holdings(user: User) -> dict[str, int]:
 def getting_started() -> list[tuple[str, str, bool]]:
     """A new installation's first steps, for the admin who lands on Users: (what to do,
     where, whether it is done). Empty once every step is done."""
-    from accounts.models import Account, Currency  # the project reads its apps here only
-
     steps = [
         (
             _("Create the teams, each with the sales director who approves its plans"),
