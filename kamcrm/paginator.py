@@ -1,6 +1,7 @@
 """Pages of a list too long to count on every request."""
 
 from functools import cached_property
+from math import ceil
 from typing import cast
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -60,6 +61,16 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        """Past the cap, counted in full: only `?page=last` asks (the pages say no total),
+        and it took page cap / per page + 1 for the last."""
+        if not self.capped:
+            return super().num_pages
+        rows = self.object_list
+        total = rows.order_by().count() if isinstance(rows, QuerySet) else len(rows)
+        return ceil(max(1, total - self.orphans) / self.per_page)
 
     def validate_number(self, number) -> int:
         if not self.capped:

@@ -144,6 +144,7 @@ def test_a_list_longer_than_it_counts_says_more_than_and_pages_on(client, kam1, 
     assert not last.context["page_obj"].has_next()
     assert last.context["page_obj"].start_index() == last.context["page_obj"].end_index() == 7
     assert client.get(reverse("accounts:list"), {"page": 5}).status_code == 404
+    assert listed(client.get(reverse("accounts:list"), {"page": "last"})) == ["Account 6"]
     assert "1 account " in client.get(reverse("accounts:list"), {"q": "Account 1"}).content.decode()
 
 
