@@ -311,11 +311,14 @@ class Table:
                     continue
                 read_up_to = reader.line_num
                 count = len(cells)
-                values = {name: cells[i].strip() if i < count else "" for i, name in wanted}
+                if count >= width:
+                    values = {name: cells[i].strip() for i, name in wanted}
+                else:
+                    values = {name: cells[i].strip() if i < count else "" for i, name in wanted}
                 problem = ""
                 if count > width:
                     problem = _("more cells than the header has columns")
-                elif any("\x00" in v for v in values.values()):
+                elif "\x00" in "".join(values.values()):
                     problem = _("a cell holds a NUL character (\\x00); save the file as text")
                 yield reader.line_num, values, problem
 

@@ -96,6 +96,28 @@ def test_bad_rows_are_each_reported_and_nothing_is_imported(tmp_path, kam1, rate
     assert not RevenueLine.objects.exists()
 
 
+@pytest.mark.parametrize("amount", ["1000000.50", "7"], ids=["same line", "other amount"])
+def test_a_reference_given_twice_for_an_account_is_refused_naming_both_lines(
+    tmp_path, kam1, rates, amount
+):
+    """A file clean but for this goes to the upsert, which PostgreSQL refuses; the lines
+    are then named all the same, and what was stored before stays."""
+    run("import_accounts", write(tmp_path, "a.csv", ACCOUNTS))
+    run("import_revenue", write(tmp_path, "r.csv", REVENUE))
+    before = list(RevenueLine.objects.order_by("pk").values_list("external_ref", "amount"))
+    err = StringIO()
+
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command(
+            "import_revenue",
+            write(tmp_path, "twice.csv", REVENUE + f"SCG,2026-01-15,{amount},THB,INV-1,\n"),
+            stderr=err,
+        )
+
+    assert "line 6, external_ref “INV-1”: already on line 2 for this account" in err.getvalue()
+    assert list(RevenueLine.objects.order_by("pk").values_list("external_ref", "amount")) == before
+
+
 def test_the_report_names_each_line(tmp_path, kam1):
     bad = (
         ACCOUNTS
