@@ -121,14 +121,15 @@ def stakeholder_card(*, account: Account, centre: str | int | None = None) -> di
     }
 
 
-def account_page(*, account: Account, user, centre: str | None = None) -> dict:
-    """Everything the account page shows, in a fixed number of queries."""
+def account_overview(*, account: Account, user) -> dict:
+    """What the account page's overview shows: the group, the deals, what is due and what
+    happened, in a fixed number of queries."""
     today = timezone.localdate()
     activities = list(
         Activity.objects.filter(account=account).prefetch_related("stakeholders")[:20]
     )
     rows = group_rows(account=account, user=user)
-    return stakeholder_card(account=account, centre=centre) | {
+    return {
         "group": rows[0],
         "group_rows": rows,
         "opportunities": Opportunity.objects.filter(account=account)
@@ -139,8 +140,25 @@ def account_page(*, account: Account, user, centre: str | None = None) -> dict:
         "commitments": Commitment.objects.filter(account=account)
         .filter(Q(done_on__isnull=True) | Q(done_on__gte=today.replace(day=1)))
         .select_related("owner"),
-        "competitors": account.competitors.select_related("competitor"),
-        "account_team": account.team_members.select_related("user"),
         "win_backs": account.win_backs.all(),
         "last_activity": activities[0].date if activities else None,
     }
+
+
+def account_people(*, account: Account, centre: str | None = None) -> dict:
+    """The account's People tab: its stakeholder map, the competitors met there and our
+    own team on it."""
+    return stakeholder_card(account=account, centre=centre) | {
+        "competitors": account.competitors.select_related("competitor"),
+        "account_team": account.team_members.select_related("user"),
+    }
+
+
+def last_activity_on(account: Account) -> date | None:
+    """The day of the account's latest activity, for the tabs that list none."""
+    return Activity.objects.filter(account=account).values_list("date", flat=True).first()
+
+
+def brief_context(*, account: Account, user) -> dict:
+    """Everything the meeting brief puts on one page."""
+    return account_overview(account=account, user=user) | account_people(account=account)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -39,11 +40,12 @@ def edit_child(
     model=None,
     child_pk: int | None = None,
     panel: bool = False,
+    back: str = "accounts:detail",
     **form_kwargs,
 ) -> HttpResponse:
-    """Create or change one thing that belongs to an account, then go back to the account;
-    with `panel`, asked in place (htmx), in the account page's side panel, and the saved
-    change redraws the page's stakeholder map."""
+    """Create or change one thing that belongs to an account, then go back to the account's
+    tab it shows on (`back`); with `panel`, asked in place (htmx), in the People tab's side
+    panel, and the saved change redraws its stakeholder map."""
     panel = panel and in_place(request)
     account = editable_account(request, pk)
     instance = get_object_or_404(model, account=account, pk=child_pk) if child_pk else None
@@ -67,13 +69,19 @@ def edit_child(
             if panel:
                 return _saved_in_panel(request, account, saved)
             messages.success(request, _("%(thing)s was saved.") % {"thing": saved})
-            return redirect("accounts:detail", pk=account.pk)
+            return redirect(back, pk=account.pk)
     refused = conflict or getattr(form, "stale", False)
     status = form_again_status(request, refused=refused, fragment=panel)
     return render(
         request,
         "accounts/includes/panel_form.html" if panel else "accounts/child_form.html",
-        {"account": account, "form": form, "title": title, "person": instance},
+        {
+            "account": account,
+            "form": form,
+            "title": title,
+            "person": instance,
+            "back": reverse(back, args=[account.pk]),
+        },
         status=status,
     )
 

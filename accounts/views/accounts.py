@@ -28,7 +28,14 @@ from ..filters import AccountFilter
 from ..forms import AccountForm
 from ..models import Account, Currency, Strategy, Thresholds, TierSnapshot
 from ..models.accounts import is_group_cycle
-from ..selectors import account_list, account_page, monthly_revenue
+from ..selectors import (
+    account_list,
+    account_overview,
+    account_people,
+    brief_context,
+    last_activity_on,
+    monthly_revenue,
+)
 from ..services import account_save
 from ..snapshots import monthly_history
 from ..tactics import TACTICS
@@ -189,44 +196,69 @@ def account_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _page_context(request: HttpRequest, pk: int) -> dict:
-    account = get_object_or_404(
+def _account(request: HttpRequest, pk: int) -> Account:
+    """The account, if this user may see it; 404 otherwise."""
+    return get_object_or_404(
         Account.objects.visible_to(request.user).select_related(
             "owner", "owner__team", "parent", "currency"
         ),
         pk=pk,
     )
-    context = account_page(account=account, user=request.user, centre=request.GET.get("centre"))
+
+
+def _header_context(request: HttpRequest, account: Account, last_activity, tab: str) -> dict:
+    """What every tab of the account page shows above its own part: the header, with the
+    warning when contact is overdue, and the tabs."""
     thresholds, today = Thresholds.current(), timezone.localdate()
-    days, stale = thresholds.freshness(account.nine_box_class, context["last_activity"], today)
-    context.update(
-        account=account,
-        can_edit=request.user.has_perm("accounts.change_account", account),
-        can_plan=request.user.has_perm("plans.add_accountplan", account),
-        days_since_contact=days,
-        contact_rhythm_days=thresholds.rhythm_for(account.nine_box_class),
-        is_stale=stale,
-        today=today,
-    )
-    return context
+    days, stale = thresholds.freshness(account.nine_box_class, last_activity, today)
+    return {
+        "account": account,
+        "tab": tab,
+        "can_edit": request.user.has_perm("accounts.change_account", account),
+        "can_plan": request.user.has_perm("plans.add_accountplan", account),
+        "days_since_contact": days,
+        "contact_rhythm_days": thresholds.rhythm_for(account.nine_box_class),
+        "is_stale": stale,
+        "today": today,
+    }
 
 
-class AsOfForm(forms.Form):
-    as_of = forms.DateField(required=False)
+# The account page is three tabs, each its own page and address: what a KAM works from
+# (overview), the people (the stakeholder map), and how the account performs (tier,
+# health, revenue, as of any run). Drawn as one page it took some 8x a trivial page, a
+# third of it the map and a third the charts; each tab is within 5x (README, Benchmarks).
 
 
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The account page; with `as_of`, its revenue, tier and history as they stood after
-    the tiering run in force that day (the rest of the page is as it is now)."""
-    context = _page_context(request, pk)
-    account, today = context["account"], context["today"]
+    """The account page's overview: the group, deals, commitments and activities, and the
+    dossier."""
+    account = _account(request, pk)
+    context = account_overview(account=account, user=request.user)
+    context |= _header_context(request, account, context["last_activity"], "overview")
+    return render(request, "accounts/account_detail.html", context)
+
+
+def account_people_tab(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account's people: the stakeholder map (shown for one buying centre with
+    `centre`), the buying centres, competitors and our account team."""
+    account = _account(request, pk)
+    context = account_people(account=account, centre=request.GET.get("centre"))
+    context |= _header_context(request, account, last_activity_on(account), "people")
+    return render(request, "accounts/account_people.html", context)
+
+
+def account_performance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tier, health and revenue; with `as_of`, as they stood after the tiering run in
+    force that day."""
+    account = _account(request, pk)
+    context = _header_context(request, account, last_activity_on(account), "performance")
+    today = context["today"]
     as_of = query_values(request, AsOfForm).get("as_of")
     day = min(as_of, today) if as_of else today
     tier: Account | TierSnapshot | None = account
     if as_of:
         tier = account.tier_snapshots.filter(as_of__lte=day).order_by("-as_of").first()
-    # Only this page has the revenue chart and the tier panel; the brief does without.
-    context["monthly_revenue"] = monthly_revenue(account=account, as_of=day)
+    months = monthly_revenue(account=account, as_of=day)
     base_currency = money_context(request)["base_currency"]
     tier_day = getattr(tier, "as_of", None) or account.tiered_on
     runs = list(account.tier_snapshots.order_by("-as_of").values_list("as_of", flat=True)[:120])
@@ -234,6 +266,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         as_of=as_of and day,
         tier=tier,
         tier_day=tier_day,
+        monthly_revenue=months,
         # The menu of runs drawn here (kamcrm.forms.PlainSelect), its dates written once
         # per language (kamcrm.dates): through the template, with date_format for each
         # of a year's hundred runs, it took 3.5 ms of the page.
@@ -246,16 +279,23 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # The context processor's lazy base currency, read here for the chart's amounts
         # and handed on, so the page still reads it once.
         base_currency=base_currency,
-        revenue_chart=revenue_bars(context["monthly_revenue"], base_currency),
+        revenue_chart=revenue_bars(months, base_currency),
         tier_history=monthly_history(account, today=day),
         tactics=TACTICS.get(Strategy(tier.strategy), []) if tier and tier.strategy else [],
     )
-    return render(request, "accounts/account_detail.html", context)
+    return render(request, "accounts/account_performance.html", context)
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(required=False)
 
 
 def account_brief(request: HttpRequest, pk: int) -> HttpResponse:
     """The one-page summary to print before a meeting (001)."""
-    return render(request, "accounts/account_brief.html", _page_context(request, pk))
+    account = _account(request, pk)
+    context = brief_context(account=account, user=request.user)
+    context |= _header_context(request, account, context["last_activity"], "brief")
+    return render(request, "accounts/account_brief.html", context)
 
 
 class _AccountFormMixin:

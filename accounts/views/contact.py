@@ -47,13 +47,21 @@ def commitment_done(request: HttpRequest, pk: int, commitment_pk: int):
 
 def competitor_add(request: HttpRequest, pk: int):
     return edit_child(
-        request, pk, form_class=AccountCompetitorForm, title=_("Competitor at this account")
+        request,
+        pk,
+        form_class=AccountCompetitorForm,
+        title=_("Competitor at this account"),
+        back="accounts:people",
     )
 
 
 def team_member_add(request: HttpRequest, pk: int):
     return edit_child(
-        request, pk, form_class=AccountTeamMemberForm, title=_("Add to the account team")
+        request,
+        pk,
+        form_class=AccountTeamMemberForm,
+        title=_("Add to the account team"),
+        back="accounts:people",
     )
 
 

@@ -41,12 +41,18 @@ def buying_centre_edit(request: HttpRequest, pk: int, centre_pk: int | None = No
             formset.instance = centre
             formset.save()
         messages.success(request, _("%(thing)s was saved.") % {"thing": centre})
-        return redirect("accounts:detail", pk=account.pk)
+        return redirect("accounts:people", pk=account.pk)
     title = _("Edit buying centre") if centre else _("New buying centre")
     return render(
         request,
         "accounts/child_form.html",
-        {"account": account, "form": form, "formset": formset, "title": title},
+        {
+            "account": account,
+            "form": form,
+            "formset": formset,
+            "title": title,
+            "back": reverse("accounts:people", args=[account.pk]),
+        },
     )
 
 

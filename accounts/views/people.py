@@ -24,6 +24,7 @@ def stakeholder_edit(request: HttpRequest, pk: int, stakeholder_pk: int | None =
         child_pk=stakeholder_pk,
         title=title,
         panel=True,
+        back="accounts:people",
     )
 
 
@@ -57,7 +58,7 @@ def stakeholders_bulk_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("The stakeholders were saved."))
-            return redirect("accounts:detail", pk=account.pk)
+            return redirect("accounts:people", pk=account.pk)
     stale = any(getattr(form, "stale", False) for form in formset.forms)
     return render(
         request,
@@ -77,5 +78,6 @@ def influence_create(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=InfluenceLinkForm,
         title=_("New influence link"),
         panel=True,
+        back="accounts:people",
         initial=initial,
     )

@@ -28,7 +28,16 @@ from tests.factories import (
 )
 
 
-@pytest.mark.parametrize("view", ["accounts:detail", "accounts:brief", "accounts:update"])
+@pytest.mark.parametrize(
+    "view",
+    [
+        "accounts:detail",
+        "accounts:people",
+        "accounts:performance",
+        "accounts:brief",
+        "accounts:update",
+    ],
+)
 def test_another_teams_kam_gets_404(client, kam1, south_account, view):
     client.force_login(kam1)
 
@@ -42,12 +51,12 @@ def test_a_director_of_another_team_gets_404(client, director2, north_account):
     assert client.get(reverse("accounts:detail", args=[north_account.pk])).status_code == 404
 
 
-def test_it_shows_the_dossier_and_the_people(client, kam1, north_account):
+def test_the_people_tab_maps_the_people(client, kam1, north_account):
     boss = StakeholderFactory(account=north_account, name="Khun Anan", title="CEO")
     StakeholderFactory(account=north_account, name="Khun Malee", reports_to=boss)
     client.force_login(kam1)
 
-    response = client.get(reverse("accounts:detail", args=[north_account.pk]))
+    response = client.get(reverse("accounts:people", args=[north_account.pk]))
 
     html = response.content.decode()
     assert response.context["account"] == north_account
@@ -63,7 +72,7 @@ def test_it_warns_when_no_supporter_sits_at_decision_level(client, kam1, north_a
         attitude=Attitude.OPPONENT,
     )
     client.force_login(kam1)
-    url = reverse("accounts:detail", args=[north_account.pk])
+    url = reverse("accounts:people", args=[north_account.pk])
 
     assert 'data-testid="no-decision-supporter"' in client.get(url).content.decode()
 
@@ -142,7 +151,7 @@ def test_it_charts_24_months_of_revenue(client, kam1, north_account):
     RevenueLineFactory(account=north_account, amount=Decimal("250"))
     client.force_login(kam1)
 
-    response = client.get(reverse("accounts:detail", args=[north_account.pk]))
+    response = client.get(reverse("accounts:performance", args=[north_account.pk]))
 
     months = response.context["monthly_revenue"]
     assert len(months) == 24
@@ -154,7 +163,7 @@ def test_it_names_each_month_and_its_amount_on_the_chart(client, kam1, north_acc
     RevenueLineFactory(account=north_account, date=date(2026, 10, 5), amount=Decimal("1250"))
     client.force_login(kam1)
 
-    html = client.get(reverse("accounts:detail", args=[north_account.pk])).content.decode()
+    html = client.get(reverse("accounts:performance", args=[north_account.pk])).content.decode()
 
     assert "<title>Oct 2026: 1,250.00 USD</title>" in html  # a bar's tooltip
     assert '<text x="0" y="124" class="axis">Dec 24</text>' in html  # the first month's label
@@ -162,8 +171,9 @@ def test_it_names_each_month_and_its_amount_on_the_chart(client, kam1, north_acc
     assert '<td>November 2026</td><td class="text-end">0.00 USD</td>' in html
 
 
-def test_it_runs_a_bounded_number_of_queries_however_big_the_account(
-    client, kam1, north_account, django_assert_max_num_queries
+@pytest.mark.parametrize("tab", ["accounts:detail", "accounts:people", "accounts:performance"])
+def test_each_tab_runs_a_bounded_number_of_queries_however_big_the_account(
+    client, kam1, north_account, django_assert_max_num_queries, tab
 ):
     unit = AccountFactory(owner=kam1, parent=north_account)
     people = StakeholderFactory.create_batch(40, account=north_account)
@@ -194,11 +204,32 @@ def test_it_runs_a_bounded_number_of_queries_however_big_the_account(
     RevenueLineFactory.create_batch(50, account=unit)
     client.force_login(kam1)
 
-    with django_assert_max_num_queries(30):
-        response = client.get(reverse("accounts:detail", args=[north_account.pk]))
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse(tab, args=[north_account.pk]))
 
-    assert response.status_code == 200
-    assert len(response.context["stakeholder_map"].nodes) == 40
+    shown = {
+        "accounts:detail": lambda: len(response.context["activities"]) == 20,
+        "accounts:people": lambda: len(response.context["stakeholder_map"].nodes) == 40,
+        "accounts:performance": lambda: len(response.context["monthly_revenue"]) == 24,
+    }
+    assert shown[tab]()
+
+
+def test_the_tabs_mark_the_one_shown_and_each_draws_only_its_part(client, kam1, north_account):
+    """The overview leaves the map and the charts to their tabs: drawn together, the page
+    took some 8x a trivial one (README, Benchmarks)."""
+    StakeholderFactory(account=north_account, name="Khun Anan", title="CEO")
+    RevenueLineFactory(account=north_account, amount=Decimal("250"))
+    client.force_login(kam1)
+    parts = {"accounts:detail": 'id="h-opps"', "accounts:people": 'id="h-map"',
+             "accounts:performance": 'id="h-revenue"'}  # fmt: skip
+
+    for tab, part in parts.items():
+        html = client.get(reverse(tab, args=[north_account.pk])).content.decode()
+
+        assert html.count('aria-current="page"') == 1
+        assert f'aria-current="page" href="{reverse(tab, args=[north_account.pk])}"' in html
+        assert [other for other in parts.values() if other in html] == [part]
 
 
 def test_the_brief_fits_the_essentials_on_one_page(client, kam1, north_account):

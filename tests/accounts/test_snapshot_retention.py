@@ -85,7 +85,7 @@ def test_the_history_strip_shows_one_run_a_month(client, kam1, north_account):
     run_on(previous.replace(day=1), previous, first, today)
     client.force_login(kam1)
 
-    history = client.get(reverse("accounts:detail", args=[north_account.pk])).context[
+    history = client.get(reverse("accounts:performance", args=[north_account.pk])).context[
         "tier_history"
     ]
 

@@ -93,7 +93,7 @@ def test_the_map_shows_one_buying_centre(client, kam1, north_account):
     centre = BuyingCentre.objects.create(account=north_account, name="Kiln upgrade")
     BuyingCentreMember.objects.create(buying_centre=centre, stakeholder=malee)
     client.force_login(kam1)
-    page = reverse("accounts:detail", args=[north_account.pk])
+    page = reverse("accounts:people", args=[north_account.pk])
 
     everyone = client.get(page).context["stakeholder_map"]
     one_centre = client.get(page, {"centre": centre.pk})

@@ -28,7 +28,7 @@ def test_the_owner_adds_a_stakeholder_with_a_reporting_line(client, kam1, north_
         person(reports_to=boss.pk),
     )
 
-    assert response["Location"] == reverse("accounts:detail", args=[north_account.pk])
+    assert response["Location"] == reverse("accounts:people", args=[north_account.pk])
     malee = Stakeholder.objects.get(name="Khun Malee")
     assert (malee.account, malee.reports_to) == (north_account, boss)
     malee.refresh_from_db()

@@ -39,7 +39,7 @@ def test_the_page_shows_the_tier_its_history_and_tactics(client, kam1):
     big, _ = tiered_portfolio(kam1)
     client.force_login(kam1)
 
-    response = client.get(reverse("accounts:detail", args=[big.pk]))
+    response = client.get(reverse("accounts:performance", args=[big.pk]))
 
     html = response.content.decode()
     assert [run["as_of"] for run in response.context["tier_history"]] == [
@@ -56,7 +56,7 @@ def test_the_page_can_be_seen_as_of_an_earlier_run(client, kam1):
     big, _ = tiered_portfolio(kam1)
     client.force_login(kam1)
 
-    response = client.get(reverse("accounts:detail", args=[big.pk]), {"as_of": "2026-10-31"})
+    response = client.get(reverse("accounts:performance", args=[big.pk]), {"as_of": "2026-10-31"})
 
     assert response.context["tier"].as_of == date(2026, 10, 20)
     assert [run["as_of"] for run in response.context["tier_history"]] == [date(2026, 10, 20)]
@@ -70,8 +70,8 @@ def test_the_run_menu_offers_every_run_and_marks_the_one_seen(client, kam1):
     big, _ = tiered_portfolio(kam1)
     client.force_login(kam1)
 
-    today = client.get(reverse("accounts:detail", args=[big.pk])).content.decode()
-    earlier = client.get(reverse("accounts:detail", args=[big.pk]), {"as_of": "2026-10-31"})
+    today = client.get(reverse("accounts:performance", args=[big.pk])).content.decode()
+    earlier = client.get(reverse("accounts:performance", args=[big.pk]), {"as_of": "2026-10-31"})
 
     assert '<option value="2026-11-23">11/23/2026</option>' in today
     assert '<option value="2026-10-20">10/20/2026</option>' in today
@@ -83,7 +83,7 @@ def test_before_any_run_the_page_says_the_account_was_not_rated(client, kam1):
     big, _ = tiered_portfolio(kam1)
     client.force_login(kam1)
 
-    response = client.get(reverse("accounts:detail", args=[big.pk]), {"as_of": "2026-01-31"})
+    response = client.get(reverse("accounts:performance", args=[big.pk]), {"as_of": "2026-01-31"})
 
     assert response.context["tier"] is None
     assert "No tiering run had rated this account by then." in response.content.decode()

@@ -19,6 +19,8 @@ def pages_of(username: str) -> list[str]:
         reverse("dashboards:dashboard"),
         reverse("accounts:list"),
         reverse("accounts:detail", args=[account.pk]),
+        reverse("accounts:people", args=[account.pk]),
+        reverse("accounts:performance", args=[account.pk]),
         reverse("accounts:brief", args=[account.pk]),
         reverse("accounts:history", args=[account.pk]),
         reverse("accounts:movements"),

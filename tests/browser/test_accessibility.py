@@ -69,7 +69,7 @@ def test_pages_in_use_have_no_critical_or_serious_violation(page, live_server):
     page.get_by_test_id("edit-industry").click()
     expect(page.get_by_role("textbox", name="Industry and customer analysis")).to_be_focused()
     found += serious_violations(page, "kam1 plan, a section open")
-    page.goto(f"{live_server.url}{reverse('accounts:detail', args=[account.pk])}")
+    page.goto(f"{live_server.url}{reverse('accounts:people', args=[account.pk])}")
     page.wait_for_load_state("load")
     page.get_by_test_id("stakeholder-map").get_by_role("link").first.click()
     expect(page.get_by_test_id("person-panel")).to_be_visible()

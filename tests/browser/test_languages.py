@@ -41,7 +41,7 @@ def test_every_main_page_works_in_each_language(page, live_server):
             assert page.get_by_role("link", name=accounts, exact=True).count(), path
             assert not problems, f"{language} {path}: {problems}"
 
-        page.goto(f"{live_server.url}{reverse('accounts:detail', args=[account.pk])}")
+        page.goto(f"{live_server.url}{reverse('accounts:people', args=[account.pk])}")
         transforms = page.locator("[data-testid=map-node]").evaluate_all(
             "nodes => nodes.map(n => n.getAttribute('transform'))"
         )

@@ -14,6 +14,7 @@ def test_a_kam_adds_a_stakeholder_below_their_boss_and_sees_the_map(page, live_s
 
     page.goto(f"{live_server.url}/accounts/")
     page.get_by_role("link", name="Siam Cement").click()
+    page.get_by_role("link", name="People").click()  # the account page's People tab
     page.wait_for_load_state()  # htmx is bound once the page has loaded
     page.get_by_role("link", name="Add person").click()  # opens in the side panel
     expect(page.get_by_test_id("person-panel")).to_be_visible()
@@ -42,7 +43,7 @@ def test_a_kam_edits_a_person_from_the_map_and_zooms_in(page, live_server, kam1)
     for n in range(6):
         StakeholderFactory(account=account, name=f"Engineer {n}", reports_to=anan)
     sign_in(page, live_server, "kam1", PASSWORD)
-    page.goto(f"{live_server.url}/accounts/{account.pk}/")
+    page.goto(f"{live_server.url}/accounts/{account.pk}/people/")
     stakeholder_map = page.get_by_test_id("stakeholder-map")
 
     stakeholder_map.get_by_role("link", name="Edit Khun Anan").click()
@@ -73,7 +74,7 @@ def test_the_map_fits_a_phone(page, live_server, kam1):
         StakeholderFactory(account=account, name=f"Engineer {n}", reports_to=anan)
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, live_server, "kam1", PASSWORD)
-    page.goto(f"{live_server.url}/accounts/{account.pk}/")
+    page.goto(f"{live_server.url}/accounts/{account.pk}/people/")
 
     stakeholder_map = page.get_by_test_id("stakeholder-map")
     box = stakeholder_map.bounding_box()

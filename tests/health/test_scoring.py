@@ -162,7 +162,7 @@ def test_the_account_page_says_why(client, kam1, acme):
     health_recompute(as_of=TODAY - timedelta(days=35))
     health_recompute(as_of=TODAY)
     client.force_login(kam1)
-    page = client.get(reverse("accounts:detail", args=[acme.pk]))
+    page = client.get(reverse("accounts:performance", args=[acme.pk]))
     html = page.content.decode()
 
     assert 'data-testid="health-score">68<' in html
@@ -176,7 +176,7 @@ def test_the_account_page_says_why(client, kam1, acme):
 
 def test_an_account_not_scored_yet_says_so(client, kam1, acme):
     client.force_login(kam1)
-    html = client.get(reverse("accounts:detail", args=[acme.pk])).content.decode()
+    html = client.get(reverse("accounts:performance", args=[acme.pk])).content.decode()
     assert 'data-testid="health-none"' in html
 
 

@@ -148,6 +148,8 @@ ROUTE_RULES = {
     "accounts:import_add_product_lines": ("add_productline", {"pk": "job"}),
     "accounts:detail": ("view_account", {"pk": "account"}),
     "accounts:brief": ("view_account", {"pk": "account"}),
+    "accounts:people": ("view_account", {"pk": "account"}),
+    "accounts:performance": ("view_account", {"pk": "account"}),
     "accounts:history": ("view_account", {"pk": "account"}),
     "accounts:update": ("change_account", {"pk": "account"}),
     "accounts:stakeholders": ("change_account", {"pk": "account"}),
