@@ -140,6 +140,15 @@ def kpis(scope: Scope, figures: Figures) -> list[dict]:
     return rows
 
 
+ACCOUNT_TAB = {
+    "movements": "accounts:performance",
+    "lowest_health": "accounts:performance",
+    "health_falling": "accounts:performance",
+    "no_decision_supporter": "accounts:people",
+    "below_closeness_target": "accounts:people",
+}
+
+
 def _url_for(name: str):
     """reverse() for one URL name and many ids, at the cost of one call: the lists link a
     hundred rows, and reverse() is the slowest part of drawing one."""
@@ -150,11 +159,14 @@ def _url_for(name: str):
 def lists(figures: Figures, today: date) -> dict[str, list[dict]]:
     """The lists with their labels in the reader's language, and their links."""
     rows: dict[str, list[dict]] = loose(figures)["lists"]
-    account_url, plan_url = _url_for("accounts:detail"), _url_for("plans:detail")
-    for row in (row for name in rows for row in rows[name]):
-        row["url"] = (
-            plan_url(row["plan_id"]) if "plan_id" in row else account_url(row["account_id"])
-        )
+    plan_url = _url_for("plans:detail")
+    for name in rows:
+        # An account's row leads to the tab that shows why it is listed.
+        account_url = _url_for(ACCOUNT_TAB.get(name, "accounts:detail"))
+        for row in rows[name]:
+            row["url"] = (
+                plan_url(row["plan_id"]) if "plan_id" in row else account_url(row["account_id"])
+            )
     for row in rows["movements"]:
         row["old_status_label"] = Status(row["old_status"]).label
         row["new_status_label"] = Status(row["new_status"]).label

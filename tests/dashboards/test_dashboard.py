@@ -152,6 +152,10 @@ def test_risk_discipline_and_coverage(client, director1, portfolio):
     assert context["not_contacted"][0]["url"] == reverse(
         "accounts:detail", args=[portfolio["big"].pk]
     )
+    # The row leads to the tab that shows why the account is listed: its people.
+    assert context["no_decision_supporter"][0]["url"] == reverse(
+        "accounts:people", args=[portfolio["big"].pk]
+    )
 
 
 def test_filtering_by_kam(client, director1, portfolio):
