@@ -15,10 +15,11 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
-# (file, user, language, page: a path, "account" for the demo's biggest group's page, or
-# "plan" for kam1's draft plan with a section being written in place)
+# (file, user, language, page: a path, "account" for the demo's biggest group's page
+# ("account people" for its People tab), or "plan" for kam1's draft plan with a section
+# being written in place)
 SHOTS = [
-    ("screenshot.png", "kam1", "en", "account"),
+    ("screenshot.png", "kam1", "en", "account people"),
     ("dashboard.png", "director1", "en", "/dashboard/"),
     # (English first: a shot in another language leaves the user set to it.)
     ("pipeline.png", "kam1", "en", "/dashboard/pipeline/?view=board"),
@@ -71,9 +72,11 @@ def _take(folder: Path) -> None:
             if language != "en":
                 with page.expect_navigation():
                     page.locator("#language").select_option(language)
-            if path == "account":
+            if path.startswith("account"):
                 page.goto(f"{BASE}/accounts/?sort=-revenue")
                 page.locator("table tbody a").first.click()
+                if path == "account people":
+                    page.get_by_role("link", name="People").click()
             elif path == "plan":
                 page.goto(f"{BASE}/plans/?status=draft")
                 page.locator("table tbody a").first.click()
