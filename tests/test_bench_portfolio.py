@@ -46,5 +46,5 @@ def test_the_benchmark_portfolio_builds_and_its_dashboard_answers(client):
         days = sorted(runs.values_list("as_of", flat=True))
         assert len(days) == len(set(days)) >= 91 + 11
         assert days[-1] == timezone.localdate()
-    response = client.get(reverse("accounts:detail", args=[account.pk]))
+    response = client.get(reverse("accounts:performance", args=[account.pk]))
     assert len(response.context["tier_history"]) == 12
