@@ -288,20 +288,26 @@ def health_recompute(*, as_of: date) -> HealthRun:
     return HealthRun(as_of=as_of, accounts=stored, dropped=dropped)
 
 
-def _copy_scores(as_of: date) -> None:
+def _copy_scores(as_of: date) -> int:
     """The run's scores onto the accounts, each with how far it fell since the last run a
-    month or more before (the dashboard's "falling fastest"), in one UPDATE ... FROM."""
+    month or more before (the dashboard's "falling fastest"), in one UPDATE ... FROM;
+    returns how many accounts changed. Only those are written: the score is in the list's
+    sort indexes, which every rewritten row grows (as accounts.figures)."""
     quote = connection.ops.quote_name
     accounts, scores = quote(Account._meta.db_table), quote(HealthScore._meta.db_table)
     month_ago = run_on_or_before(as_of - timedelta(days=30), HealthScore)
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {accounts} SET health = h.score, health_fall = m.score - h.score "
             f"FROM {scores} h LEFT JOIN {scores} m ON m.account_id = h.account_id "
             f"AND m.as_of = %s "
-            f"WHERE h.account_id = {accounts}.id AND h.as_of = %s",
+            f"WHERE h.account_id = {accounts}.id AND h.as_of = %s "
+            f"AND ({accounts}.health {differs} h.score "
+            f"OR {accounts}.health_fall {differs} m.score - h.score)",
             [month_ago, as_of],
         )
+        return cursor.rowcount
 
 
 def _notify_drops(as_of: date, weights: HealthWeights) -> int:

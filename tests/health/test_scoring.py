@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Activity, BuyingRole, Commitment
 from health.models import HealthScore, HealthWeights
-from health.scoring import health_recompute
+from health.scoring import _copy_scores, health_recompute
 from kamcrm.models import Notification
 from tests.factories import AccountFactory, OpportunityFactory, StakeholderFactory
 
@@ -202,6 +202,19 @@ def test_the_list_sorts_weakest_first_and_filters_by_band(client, kam1, acme):
     rows = b"".join(export.streaming_content).decode().splitlines()
     assert rows[0].endswith(",health")
     assert rows[1].endswith(",68")
+
+
+def test_the_run_writes_only_the_accounts_whose_score_changed(kam1, acme):
+    """The score is in the list's sort indexes: a run that changes no score rewrites no
+    account."""
+    quiet = tiered(kam1, name="Quiet", cls="D", revenue="0", previous="0")
+    health_recompute(as_of=TODAY)
+    assert _copy_scores(TODAY) == 0  # copied by the run already
+
+    HealthScore.objects.filter(account=quiet, as_of=TODAY).update(score=99)
+    assert _copy_scores(TODAY) == 1
+    quiet.refresh_from_db()
+    assert quiet.health == 99
 
 
 def test_the_dashboard_lists_the_lowest_and_the_fastest_falling(client, kam1, acme):
