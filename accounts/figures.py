@@ -14,6 +14,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from kamcrm.signals import portfolio_changed
+from kamcrm.sql import differs
 
 from .models import Account, Activity, Commitment, Opportunity, RevenueLine, Stakeholder
 from .models.money import base_amount
@@ -96,11 +97,9 @@ def figures_refresh(account_ids=None, *, today: date | None = None) -> int:
     table = quote(Account._meta.db_table)
     columns = (*parts, "list_potential")
     updates = ", ".join(f"{quote(c)} = f.{c}" for c in columns)
-    # Null-safe "differs": PostgreSQL's IS DISTINCT FROM, SQLite's IS NOT; each sum as the
-    # column keeps it (PostgreSQL rounds 12.3456 to 12.35 on the way in).
-    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    # Each sum as the column keeps it (PostgreSQL rounds 12.3456 to 12.35 on the way in).
     changed = " OR ".join(
-        f"{table}.{quote(c)} {differs} CAST(f.{c} AS {_db_type(c)})" for c in columns
+        differs(f"{table}.{quote(c)}", f"CAST(f.{c} AS {_db_type(c)})") for c in columns
     )
     with connection.cursor() as cursor:
         cursor.execute(

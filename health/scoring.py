@@ -62,6 +62,7 @@ from accounts.snapshots import run_on_or_before
 from kamcrm import audit
 from kamcrm.models import Notification
 from kamcrm.signals import announce_portfolio_change
+from kamcrm.sql import differs
 from plans.models import AccountPlan, PlanSettings, PlanStatus, QuarterlyReview
 
 from .models import HealthScore, HealthWeights
@@ -296,15 +297,14 @@ def _copy_scores(as_of: date) -> int:
     quote = connection.ops.quote_name
     accounts, scores = quote(Account._meta.db_table), quote(HealthScore._meta.db_table)
     month_ago = run_on_or_before(as_of - timedelta(days=30), HealthScore)
-    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {accounts} SET health = h.score, health_fall = m.score - h.score "
             f"FROM {scores} h LEFT JOIN {scores} m ON m.account_id = h.account_id "
             f"AND m.as_of = %s "
             f"WHERE h.account_id = {accounts}.id AND h.as_of = %s "
-            f"AND ({accounts}.health {differs} h.score "
-            f"OR {accounts}.health_fall {differs} m.score - h.score)",
+            f"AND ({differs(f'{accounts}.health', 'h.score')} "
+            f"OR {differs(f'{accounts}.health_fall', 'm.score - h.score')})",
             [month_ago, as_of],
         )
         return cursor.rowcount

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kamcrm.models import User
 from kamcrm.signals import announce_portfolio_change
+from kamcrm.sql import differs
 
 from ..models import Account, Currency, ProductLine, RevenueLine
 from .reading import Columns, FileFormat, Table
@@ -282,10 +283,8 @@ def _upsert() -> tuple[int, int, int]:
     """(created, updated, unchanged): every staged line in one statement; a stored line
     that already says the same is left alone, not rewritten."""
     target = RevenueLine._meta.db_table
-    # Null-safe "differs": PostgreSQL's IS DISTINCT FROM, SQLite's IS NOT.
-    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     changed = " OR ".join(
-        f"{target}.{column} {differs} excluded.{column}"
+        differs(f"{target}.{column}", f"excluded.{column}")
         for column in ("date", "amount", "currency_id", "product_line_id")
     )
     with connection.cursor() as cursor:
