@@ -29,6 +29,7 @@ from kamcrm import audit
 
 from .imports import BadHeader, ImportReport, Table
 from .imports.kinds import TYPES, Options
+from .imports.reading import process_objects_frozen
 from .models import ImportJob, ImportState
 
 log = logging.getLogger(__name__)
@@ -143,7 +144,7 @@ def job_run(job_id: int, queue: str = "") -> None:
     try:
         # The audit trail names the import and who started it (kamcrm/audit.py).
         tagged = audit.context(source="import", kind=job.kind, job=job.pk, user=job.created_by_id)
-        with translation.override(job.language), tagged:
+        with translation.override(job.language), tagged, process_objects_frozen():
             report = _import(job)
     except SoftTimeLimitExceeded:
         minutes = settings.KAMCRM_IMPORT_TIME_LIMIT // 60

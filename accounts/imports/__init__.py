@@ -3,7 +3,8 @@ written, a file with any bad row writes nothing, and importing the same file twi
 changes nothing (rows are matched by external id / reference)."""
 
 from .accounts import ACCOUNT_COLUMNS, import_accounts
-from .reading import AUTO, BadHeader, Columns, FormatUnclear, MissingColumns, Table, decode
+from .formats import AUTO, BadHeader, FormatUnclear
+from .reading import Columns, MissingColumns, Table, decode
 from .report import ImportReport
 from .revenue import REVENUE_COLUMNS, import_revenue
 

@@ -11,8 +11,8 @@ from kamcrm.models import User
 from kamcrm.selectors import kams_assignable_by
 
 from ..models import ImportKind
+from .formats import AUTO, DATE_CHOICES, DECIMAL_CHOICES
 from .kinds import TYPES
-from .reading import AUTO, DATE_CHOICES, DECIMAL_CHOICES
 
 
 class ImportForm(forms.Form):

@@ -1,60 +1,32 @@
 """Reading an import file as what it is, never as a guess. The encoding (UTF-8, with or
 without BOM, else Windows-1252 / Latin-1) and the delimiter are detected and named in the
-report; numbers and dates are read in an explicit format, chosen by the uploader or
-detected from every value in the file, and detection refuses when the file allows two
-readings (is `1,234` one thousand or one point two?). A decimal comma is never read as a
-thousands separator."""
+report; numbers and dates are read in an explicit format (accounts.imports.formats),
+chosen by the uploader or detected from every value in the file."""
 
 import codecs
 import csv
-import re
-import time
+import gc
+import operator
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import IO
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from .formats import (
+    AUTO,
+    DELIMITERS,
+    BadHeader,
+    Evidence,
+    FileFormat,
+    shown,
+)
 from .xlsx import ENCODING as XLSX
 from .xlsx import NotAWorkbook, is_xlsx, xlsx_to_csv
 
-AUTO = "auto"
-DECIMAL_CHOICES = [
-    (AUTO, gettext_lazy("Detect from the file")),
-    (".", gettext_lazy("Decimal point: 1234.56 or 1,234.56")),
-    (",", gettext_lazy("Decimal comma: 1234,56 or 1.234,56")),
-]
-DATE_FORMATS = {
-    "YYYY-MM-DD": "%Y-%m-%d",
-    "DD.MM.YYYY": "%d.%m.%Y",
-    "DD/MM/YYYY": "%d/%m/%Y",
-    "MM/DD/YYYY": "%m/%d/%Y",
-}
-DATE_CHOICES = [(AUTO, gettext_lazy("Detect from the file"))] + [(k, k) for k in DATE_FORMATS]
-ENCODING_NAMES = {
-    "xlsx": gettext_lazy("an Excel workbook (its first sheet)"),
-    "utf-16": gettext_lazy("UTF-16 (Unicode text)"),
-    "utf-8": "UTF-8",
-    "utf-8-sig": gettext_lazy("UTF-8 with BOM"),
-    "cp1252": gettext_lazy("Windows-1252 (Western European)"),
-    "latin-1": "Latin-1 (ISO-8859-1)",
-}
-DELIMITERS = {
-    ",": gettext_lazy("commas"),
-    ";": gettext_lazy("semicolons"),
-    "\t": gettext_lazy("tabs"),
-    "|": gettext_lazy("vertical bars"),
-}
 # A cell longer than this is refused on its row rather than read into memory whole.
 MAX_CELL = 100_000
-_SPACES = " \u00a0\u202f'"
-
-
-class BadHeader(Exception):
-    """The file cannot be read as the expected table; nothing of it was imported."""
 
 
 class MissingColumns(BadHeader):
@@ -64,15 +36,6 @@ class MissingColumns(BadHeader):
     def __init__(self, message: str, header: list[str]):
         super().__init__(message)
         self.header = header
-
-
-class FormatUnclear(BadHeader):
-    """The values allow two readings; the uploader has to say which (`setting`: "decimal"
-    or "date_format")."""
-
-    def __init__(self, message: str, setting: str):
-        super().__init__(message)
-        self.setting = setting
 
 
 @dataclass(frozen=True)
@@ -90,75 +53,18 @@ class Columns:
         return self.required + self.optional
 
 
-@dataclass(frozen=True)
-class FileFormat:
-    encoding: str = "utf-8"
-    delimiter: str = ","
-    decimal: str = "."
-    date_format: str = "YYYY-MM-DD"
-
-    def describe(self) -> str:
-        return _(
-            "Read as %(encoding)s, columns separated by %(delimiter)s, %(decimal)s, "
-            "dates as %(dates)s."
-        ) % {
-            "encoding": ENCODING_NAMES.get(self.encoding, self.encoding),
-            "delimiter": DELIMITERS.get(self.delimiter, repr(self.delimiter)),
-            "decimal": _("decimal comma") if self.decimal == "," else _("decimal point"),
-            "dates": self.date_format,
-        }
-
-    def number(self, text: str) -> Decimal:
-        """The number `text` in this format; ValueError with what is wrong otherwise."""
-        pattern = _NUMBER[self.decimal]
-        match = pattern.fullmatch(text)
-        if not match:
-            example = "1234,56" if self.decimal == "," else "1234.56"
-            raise ValueError(
-                _("%(value)s is not a number written like %(example)s")
-                % {"value": shown(text), "example": example}
-            )
-        digits = _MARKS[self.decimal].sub("", text) if match.group(2) else text
-        try:
-            return Decimal(digits.replace(",", "."))
-        except InvalidOperation:  # pragma: no cover - the pattern admits only digits
-            raise ValueError(_("%(value)s is not a number") % {"value": shown(text)}) from None
-
-    def date(self, text: str) -> date:
-        try:
-            if self.date_format == "YYYY-MM-DD" and len(text) == 10 and text[4] == text[7] == "-":
-                # The common case, parsed in C: strptime took a fifth of a large import.
-                return date.fromisoformat(text)
-            return date(*time.strptime(text, DATE_FORMATS[self.date_format])[:3])
-        except ValueError:
-            raise ValueError(
-                _("%(value)s is not a date written as %(format)s")
-                % {"value": shown(text), "format": self.date_format}
-            ) from None
-
-
-# Grouping: the other mark (or a space, or an apostrophe) between groups of three digits.
-_GROUP = {".": ",", ",": "."}
-_NUMBER = {
-    decimal: re.compile(
-        rf"[+-]?(\d+|\d{{1,3}}([{re.escape(group + _SPACES)}])\d{{3}}(\2\d{{3}})*)"
-        rf"({re.escape(decimal)}\d+)?"
-    )
-    for decimal, group in _GROUP.items()
-}
-# The grouping marks a number may hold, removed before it is read.
-_MARKS = {
-    decimal: re.compile(f"[{re.escape(_SPACES)}{re.escape(group)}]")
-    for decimal, group in _GROUP.items()
-}
-
-
-def shown(value: str, limit: int = 60) -> str:
-    """A cell's text, fit for a report: quoted, cut short, invisible characters spelt."""
-    text = value.replace("\x00", "\\x00")
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return f"“{text}”"
+@contextmanager
+def process_objects_frozen() -> Iterator[None]:
+    """Reading a large file with the objects the process already holds (Django's models,
+    URLs, translations: a few hundred thousand) left out of the garbage collector's
+    passes. Holding a few thousand rows at a time sets off full passes, and each went
+    through all of those objects: the pass that settles a million lines' format took
+    nearly twice as long."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def detect_encoding(chunks: Iterator[bytes]) -> str:
@@ -281,21 +187,13 @@ class Table:
         row that cannot be read at all comes with its problem and no values. `only`: the
         columns wanted, when not all of them are."""
         keep = self.present if only is None else [n for n in self.present if n in only]
-        csv.field_size_limit(MAX_CELL)
-        with self.opener() as stream:
-            # A plain reader and the columns' positions: DictReader's dict of every cell
-            # for every row was a third of reading a large file.
-            reader = csv.reader(stream, delimiter=self.format.delimiter)
-            try:
-                header = next(reader)
-            except (StopIteration, csv.Error):
+        # A plain reader and the columns' positions: DictReader's dict of every cell for
+        # every row was a third of reading a large file.
+        with self._reader() as (reader, header):
+            if header is None:
                 return
             width = len(header)
-            wanted = [
-                (i, name)
-                for i, name in enumerate(self.mapping.get(n.strip(), n.strip()) for n in header)
-                if name in keep
-            ]
+            wanted = self._positions(header, keep)
             read_up_to = 1
             while True:
                 try:
@@ -323,154 +221,85 @@ class Table:
                 yield reader.line_num, values, problem
 
     def _settle(self, decimal: str, date_format: str) -> tuple[str, str]:
-        numbers = [n for n in self.columns.numbers if n in self.present]
-        dates = [n for n in self.columns.dates if n in self.present]
-        if decimal != AUTO and date_format != AUTO:
-            return decimal, date_format
-        evidence = _Evidence()
-        for line, values, problem in self.rows(only=numbers + dates):
-            if problem:
-                continue
-            if decimal == AUTO:
-                for name in numbers:
-                    evidence.number(line, values.get(name, ""))
-            if date_format == AUTO:
-                for name in dates:
-                    evidence.date(line, values.get(name, ""))
+        numbers = [n for n in self.columns.numbers if n in self.present] if decimal == AUTO else []
+        dates = [n for n in self.columns.dates if n in self.present] if date_format == AUTO else []
+        evidence = Evidence()
+        if numbers or dates:
+            for lines, columns in self._batches(numbers + dates):
+                for values in columns[: len(numbers)]:
+                    evidence.numbers(lines, values)
+                for values in columns[len(numbers) :]:
+                    evidence.dates_of(lines, values)
         return (
             evidence.decimal() if decimal == AUTO else decimal,
             evidence.date_format() if date_format == AUTO else date_format,
         )
+
+    def _batches(self, names: list[str], size: int = 10_000):
+        """(lines, each column's values) of the rows rows() finds no problem in, a batch of
+        rows at a time. Read without rows()' dict for every row, and weighed a column's
+        batch at a time, set against set: the pass that settles a large file's format
+        took twice as long as reading it for the import."""
+        with self._reader() as (reader, header):
+            if header is None:
+                return
+            width = len(header)
+            position = {name: i for i, name in self._positions(header, names)}
+            picks = [position[name] for name in names]
+            pick = operator.itemgetter(*picks)
+            lines: list[int] = []
+            rows: list = []
+            while True:
+                try:
+                    for cells in reader:
+                        count = len(cells)
+                        if count == width:
+                            rows.append(pick(cells))
+                        elif count and count < width:
+                            rows.append(pick(cells + [""] * (width - count)))
+                        else:
+                            continue
+                        lines.append(reader.line_num)
+                        if len(lines) == size:
+                            yield _columns(lines, rows, len(picks))
+                            lines, rows = [], []
+                    break
+                except csv.Error:
+                    continue  # a row rows() reports
+            if lines:
+                yield _columns(lines, rows, len(picks))
+
+    @contextmanager
+    def _reader(self) -> Iterator[tuple[Any, list[str] | None]]:
+        """A CSV reader of the file past its header, and the header (None: no header)."""
+        csv.field_size_limit(MAX_CELL)
+        with self.opener() as stream:
+            reader = csv.reader(stream, delimiter=self.format.delimiter)
+            try:
+                header = next(reader)
+            except (StopIteration, csv.Error):
+                header = None
+            yield reader, header
+
+    def _positions(self, header: list[str], names: list[str]) -> list[tuple[int, str]]:
+        """(index, our column) of the header's columns among `names`, as mapped."""
+        mapped = (self.mapping.get(n.strip(), n.strip()) for n in header)
+        return [(i, name) for i, name in enumerate(mapped) if name in names]
+
+
+def _columns(lines: list[int], rows: list, picked: int) -> tuple[list[int], list[list[str]]]:
+    """(lines, each column's values) of a batch of rows, each row `picked` values (one:
+    the value itself), leaving out the rows with a NUL in them, as rows() refuses them."""
+    columns = [rows] if picked == 1 else zip(*rows, strict=True)
+    columns = [[value.strip() for value in column] for column in columns]
+    if any("\x00" in "".join(column) for column in columns):
+        kept = [n for n in range(len(lines)) if not any("\x00" in c[n] for c in columns)]
+        lines = [lines[n] for n in kept]
+        columns = [[column[n] for n in kept] for column in columns]
+    return lines, columns
 
 
 def _cell_error(error: csv.Error) -> str:
     if "field larger than field limit" in str(error):
         return _("a cell is longer than %(limit)d characters") % {"limit": MAX_CELL}
     return _("the row cannot be read as CSV: %(error)s") % {"error": error}
-
-
-_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/\d{4}")
-
-
-# A number's shape: its digits all written 9, so numbers that say the same about the
-# format share one. Most numbers in a large file have a few shapes between them.
-_SHAPE = str.maketrans("0123456789", "9999999999")
-# How many shapes and dates are remembered: a file of junk has as many as lines.
-_WEIGHED = 10_000
-
-
-class _Evidence:
-    """What the values say about the format: the first value for each reading, and the
-    first that fits both. Each shape of number and each date is weighed once: what it
-    says depends on nothing else, and the first of each is the one a report names."""
-
-    def __init__(self):
-        self.shapes: set[str] = set()
-        self.days: set[str] = set()
-        self.decimals: dict[str, tuple[int, str]] = {}
-        self.ambiguous_number: tuple[int, str] | None = None
-        self.dates: dict[str, tuple[int, str]] = {}
-        self.ambiguous_date: tuple[int, str] | None = None
-        self.same_either_way = False
-
-    def number(self, line: int, text: str) -> None:
-        text = text.lstrip("+-")
-        # A number led by 0 keeps it apart: "0,123" cannot be a thousands grouping.
-        shape = ("0" if text[:1] == "0" else "") + text.translate(_SHAPE)
-        if shape in self.shapes:
-            return
-        if len(self.shapes) < _WEIGHED:
-            self.shapes.add(shape)
-        points, commas = text.count("."), text.count(",")
-        if points and commas:
-            reading = "." if text.rfind(".") > text.rfind(",") else ","
-        elif points or commas:
-            mark = "." if points else ","
-            after = text.rsplit(mark, 1)[1]
-            if points + commas > 1:
-                reading = _GROUP[mark]  # repeated: it separates thousands
-            elif len(after) == 3 and after.isdigit() and _could_group(text.split(mark)[0]):
-                self.ambiguous_number = self.ambiguous_number or (line, text)
-                return
-            else:
-                reading = mark
-        else:
-            return
-        self.decimals.setdefault(reading, (line, text))
-
-    def date(self, line: int, text: str) -> None:
-        if text in self.days:
-            return
-        if len(self.days) < _WEIGHED:
-            self.days.add(text)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            self.dates.setdefault("YYYY-MM-DD", (line, text))
-        elif re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text):
-            self.dates.setdefault("DD.MM.YYYY", (line, text))
-        elif match := _SLASH_DATE.fullmatch(text):
-            first, second = int(match[1]), int(match[2])
-            if first > 12 >= second:
-                self.dates.setdefault("DD/MM/YYYY", (line, text))
-            elif second > 12 >= first:
-                self.dates.setdefault("MM/DD/YYYY", (line, text))
-            elif first != second:
-                self.ambiguous_date = self.ambiguous_date or (line, text)
-            else:
-                self.same_either_way = True  # 05/05/2026 reads the same both ways
-
-    def decimal(self) -> str:
-        if len(self.decimals) > 1:
-            (line_a, a), (line_b, b) = self.decimals["."], self.decimals[","]
-            raise FormatUnclear(
-                _(
-                    "Numbers are written two ways: %(a)s on line %(line_a)d has a decimal "
-                    "point, %(b)s on line %(line_b)d a decimal comma. Correct the file, or "
-                    "choose the decimal separator."
-                )
-                % {"a": shown(a), "line_a": line_a, "b": shown(b), "line_b": line_b},
-                "decimal",
-            )
-        if self.decimals:
-            return next(iter(self.decimals))
-        if self.ambiguous_number:
-            line, text = self.ambiguous_number
-            raise FormatUnclear(
-                _(
-                    "%(value)s on line %(line)d could be a whole number with a thousands "
-                    "separator or a decimal fraction, and no other number in the file tells "
-                    "which. Choose the decimal separator."
-                )
-                % {"value": shown(text), "line": line},
-                "decimal",
-            )
-        return "."
-
-    def date_format(self) -> str:
-        if len(self.dates) > 1:
-            found = ", ".join(
-                _("%(value)s on line %(line)d") % {"value": shown(text), "line": line}
-                for line, text in self.dates.values()
-            )
-            raise FormatUnclear(
-                _("Dates are written in more than one format (%(found)s). Correct the file.")
-                % {"found": found},
-                "date_format",
-            )
-        if self.dates:
-            return next(iter(self.dates))
-        if self.ambiguous_date:
-            line, text = self.ambiguous_date
-            raise FormatUnclear(
-                _(
-                    "%(value)s on line %(line)d could be day/month or month/day, and no other "
-                    "date in the file tells which. Choose the date format."
-                )
-                % {"value": shown(text), "line": line},
-                "date_format",
-            )
-        return "DD/MM/YYYY" if self.same_either_way else "YYYY-MM-DD"
-
-
-def _could_group(before: str) -> bool:
-    """Whether digits before a mark could be the first group of a thousands grouping."""
-    return before.isdigit() and 1 <= len(before) <= 3 and before != "0"

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from .reading import shown
+from .formats import shown
 
 
 class Rollback(Exception):

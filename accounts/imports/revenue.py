@@ -20,7 +20,8 @@ from kamcrm.signals import announce_portfolio_change
 from kamcrm.sql import differs
 
 from ..models import Account, Currency, ProductLine, RevenueLine
-from .reading import Columns, FileFormat, Table
+from .formats import FileFormat
+from .reading import Columns, Table
 from .report import BadValue, ImportReport, Rollback, field_value
 
 REVENUE_COLUMNS = Columns(

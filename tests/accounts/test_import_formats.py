@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.imports.reading import _Evidence
+from accounts.imports.formats import Evidence
 from accounts.models import Account, RevenueLine
 from tests.accounts.uploads import upload
 
@@ -76,6 +76,28 @@ def test_numbers_written_both_ways_are_refused(tmp_path, rated_accounts):
 
     with pytest.raises(CommandError, match="Numbers are written two ways"):
         command(tmp_path, "import_revenue", lines)
+
+
+def test_rows_that_cannot_be_read_say_nothing_of_the_format(tmp_path, rated_accounts):
+    """A row refused on its own (too many cells, a NUL, a cell too long) is reported on its
+    line, and its numbers do not make the file's format unclear."""
+    lines = (
+        "account_external_id,date,amount,currency\n"
+        "SCG,2026-01-05,1.5,THB\n"
+        'SCG,2026-01-06,"2,5",THB,extra\n'
+        'SCG,2026-01-07,"3,5\x00",THB\n'
+        f'SCG,2026-01-08,"4,5",{"T" * 100_001}\n'
+    )
+
+    with pytest.raises(CommandError) as refused:
+        command(tmp_path, "import_revenue", lines)
+
+    report = str(refused.value)
+    assert "written two ways" not in report
+    assert "line 3: more cells than the header has columns" in report
+    assert "line 4: a cell holds a NUL character" in report
+    assert "line 5: a cell is longer than 100000 characters" in report
+    assert not RevenueLine.objects.exists()
 
 
 def test_a_given_separator_refuses_numbers_written_the_other_way(tmp_path, rated_accounts):
@@ -305,12 +327,13 @@ def test_an_upload_in_windows_1252_with_semicolons_imports(
 
 
 def test_the_evidence_names_the_first_value_of_each_reading_as_if_it_weighed_every_one():
-    """Numbers of one shape, and repeated dates, are weighed once (a large file's second
-    pass was mostly this): what the file says, and the lines a report names, stay those
-    of weighing every value on its own."""
+    """Numbers of one shape, and repeated dates, are weighed once, a batch of rows at a
+    time (a large file's second pass was mostly this): what the file says, and the lines a
+    report names, stay those of weighing every value on its own."""
     rng = random.Random(15)
     shapes = ["9.99", "9,99", "999", "9,999", "9.999", "0,999", "0.999", "9.999.999", "+9,999",
-              "9,999.99", "9.999,99", "99.999", "-0.5", "9 999,9", "x9"]  # fmt: skip
+              "9,999.99", "9.999,99", "99.999", "-0.5", "9 999,9", "x9", "-0,999", "-9,999",
+              "+-9,999", "0,0", "00,999"]  # fmt: skip
     days = ["2026-01-05", "05.01.2026", "05/01/2026", "13/01/2026", "01/13/2026", "05/05/2026"]
 
     def written(shape: str) -> str:
@@ -318,16 +341,19 @@ def test_the_evidence_names_the_first_value_of_each_reading_as_if_it_weighed_eve
 
     for _ in range(200):
         numbers = [written(rng.choice(shapes[:8])) for _ in range(rng.randrange(1, 12))]
-        numbers.insert(rng.randrange(len(numbers) + 1), written(rng.choice(shapes)))
+        for _ in range(3):
+            numbers.insert(rng.randrange(len(numbers) + 1), written(rng.choice(shapes)))
         dates = [rng.choice(days[:2] if rng.random() < 0.5 else days) for _ in numbers]
-        seen = _Evidence()
-        for line, (number, day) in enumerate(zip(numbers, dates, strict=True), start=2):
-            seen.number(line, number)
-            seen.date(line, day)
+        seen = Evidence()
+        lines = list(range(2, len(numbers) + 2))
+        cut = rng.randrange(len(numbers) + 1)  # two batches, as a file's rows come
+        for part in (slice(0, cut), slice(cut, None)):
+            seen.numbers(lines[part], numbers[part])
+            seen.dates_of(lines[part], dates[part])
 
         alone = {"decimals": {}, "ambiguous_number": None, "dates": {}, "ambiguous_date": None}
         for line, (number, day) in enumerate(zip(numbers, dates, strict=True), start=2):
-            one = _Evidence()
+            one = Evidence()
             one.number(line, number)
             one.date(line, day)
             for reading, first in (*one.decimals.items(), *one.dates.items()):

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from accounts.imports.reading import FileFormat
+from accounts.imports.formats import FileFormat
 from accounts.imports.report import ImportReport
 from accounts.imports.revenue import _LineReader
 from accounts.models import Currency, ProductLine, RevenueLine

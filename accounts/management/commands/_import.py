@@ -9,14 +9,18 @@ from typing import IO
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.imports import AUTO, BadHeader, ImportReport, Table, decode
+from accounts.imports.formats import DATE_FORMATS
 from accounts.imports.kinds import TYPES, Options
-from accounts.imports.reading import DATE_FORMATS, detect_encoding, header_of
+from accounts.imports.reading import detect_encoding, header_of, process_objects_frozen
 from accounts.models import ColumnMapping
 from kamcrm import audit
 
 
 class ImportCommand(BaseCommand):
     kind = ""  # a key of accounts.imports.kinds.TYPES
+    # The system checks load every URL and view to check them, a second of a large
+    # import's time for nothing it uses; the deploy runs them (`manage.py check --deploy`).
+    requires_system_checks: list[str] = []
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         columns = TYPES[self.kind].columns
@@ -70,8 +74,12 @@ class ImportCommand(BaseCommand):
     def run_import(self, table: Table, *, dry_run: bool, **options) -> ImportReport:
         return TYPES[self.kind].run(table, Options(dry_run=dry_run, progress=self.progress))
 
-    def handle(
-        self, *args, file: Path, dry_run: bool, decimal: str, date_format: str, pairs, **options
+    def handle(self, *args, **options):
+        with process_objects_frozen():
+            self.import_file(**options)
+
+    def import_file(
+        self, *, file: Path, dry_run: bool, decimal: str, date_format: str, pairs, **options
     ):
         given = self.mapping(pairs)
         opener: Callable[[], IO[str]]
