@@ -1,5 +1,7 @@
 """Account views, one module per concept; every lookup goes through visible_to/editable_by."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
@@ -87,7 +89,11 @@ def edit_child(
 
 
 def _saved_in_panel(request: HttpRequest, account: Account, saved) -> HttpResponse:
-    context = stakeholder_card(account=account) | {
+    """The map and the buying centres redrawn in place, the map still of the buying
+    centre the page shows (htmx names the page's address)."""
+    shown = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query)
+    centre = shown.get("centre", [None])[0]
+    context = stakeholder_card(account=account, centre=centre) | {
         "account": account,
         "can_edit": True,
         "saved": saved,

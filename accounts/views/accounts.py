@@ -231,8 +231,12 @@ def _header_context(request: HttpRequest, account: Account, last_activity, tab: 
 
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The account page's overview: the group, deals, commitments and activities, and the
-    dossier."""
+    dossier. Addresses from before the tabs, with a buying centre or a day, lead on to
+    the tab that shows them now."""
     account = _account(request, pk)
+    for tab, asks in (("accounts:people", "centre"), ("accounts:performance", "as_of")):
+        if asks in request.GET:
+            return redirect(f"{reverse(tab, args=[account.pk])}?{request.GET.urlencode()}")
     context = account_overview(account=account, user=request.user)
     context |= _header_context(request, account, context["last_activity"], "overview")
     return render(request, "accounts/account_detail.html", context)

@@ -232,6 +232,33 @@ def test_the_tabs_mark_the_one_shown_and_each_draws_only_its_part(client, kam1, 
         assert [other for other in parts.values() if other in html] == [part]
 
 
+def test_each_tab_names_itself_in_the_title(client, kam1, north_account):
+    client.force_login(kam1)
+    titles = {"accounts:detail": "", "accounts:people": "People · ",
+              "accounts:performance": "Tier, health and revenue · "}  # fmt: skip
+
+    for tab, before in titles.items():
+        html = client.get(reverse(tab, args=[north_account.pk])).content.decode()
+
+        assert f"<title>{before}{north_account.name} · KAM CRM</title>" in html
+
+
+def test_addresses_from_before_the_tabs_lead_to_the_tab_that_shows_them(
+    client, kam1, north_account
+):
+    client.force_login(kam1)
+    page = reverse("accounts:detail", args=[north_account.pk])
+
+    centre = client.get(page, {"centre": "7"})
+    day = client.get(page, {"as_of": "2026-10-31"})
+
+    assert centre.status_code == day.status_code == 302
+    assert centre["Location"] == reverse("accounts:people", args=[north_account.pk]) + "?centre=7"
+    performance = reverse("accounts:performance", args=[north_account.pk])
+    assert day["Location"] == performance + "?as_of=2026-10-31"
+    assert client.get(page).status_code == 200
+
+
 def test_the_brief_fits_the_essentials_on_one_page(client, kam1, north_account):
     StakeholderFactory(account=north_account, name="Khun Anan")
     OpportunityFactory(account=north_account, name="Kiln upgrade")

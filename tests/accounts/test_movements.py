@@ -32,8 +32,9 @@ def test_the_page_lists_the_users_moved_accounts_by_kind(
         ("active", "lost", 2)
     ]
     assert "Active → Lost: 2" in response.content.decode()
-    # Each account leads to its tier history.
-    assert reverse("accounts:performance", args=[rows[0].account_id]) in response.content.decode()
+    # Each account leads to its tier history, as of the run it moved in.
+    tab = reverse("accounts:performance", args=[rows[0].account_id])
+    assert f'href="{tab}?as_of=2026-11-23"' in response.content.decode()
 
 
 def test_without_an_earlier_run_the_page_says_so(client, kam1, kam2):

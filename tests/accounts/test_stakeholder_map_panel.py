@@ -102,3 +102,28 @@ def test_the_map_shows_one_buying_centre(client, kam1, north_account):
     assert [n.person for n in one_centre.context["stakeholder_map"].nodes] == [malee]
     assert "buying centre: Kiln upgrade</option>" in one_centre.content.decode()
     assert len(client.get(page, {"centre": "999"}).context["stakeholder_map"].nodes) == 2
+
+
+def test_a_save_in_the_panel_keeps_the_buying_centre_shown_and_redraws_its_card(
+    client, kam1, north_account
+):
+    malee = StakeholderFactory(account=north_account, name="Khun Malee")
+    StakeholderFactory(account=north_account, name="Khun Anan")
+    centre = BuyingCentre.objects.create(account=north_account, name="Kiln upgrade")
+    BuyingCentreMember.objects.create(buying_centre=centre, stakeholder=malee)
+    client.force_login(kam1)
+    page = reverse("accounts:people", args=[north_account.pk])
+
+    saved = client.post(
+        reverse("accounts:stakeholder_update", args=[north_account.pk, malee.pk]),
+        person(name="Khun Malee S.", version=malee.version),
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}?centre={centre.pk}",
+        **IN_PLACE,
+    )
+
+    assert saved.headers["HX-Trigger"] == "panel-done"
+    assert [n.person.name for n in saved.context["stakeholder_map"].nodes] == ["Khun Malee S."]
+    html = saved.content.decode()
+    card = html.split('id="buying-centres-card"', 1)[1]
+    assert 'hx-swap-oob="true"' in card.split(">", 1)[0]
+    assert "Khun Malee S.:" in card  # the renamed member, as the centres card lists them

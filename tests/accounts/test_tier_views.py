@@ -47,6 +47,7 @@ def test_the_page_shows_the_tier_its_history_and_tactics(client, kam1):
         date(2026, 11, 23),
     ]
     assert 'data-testid="tier-history"' in html
+    assert ': A AY Active">' in html  # each run's status named in words, not as its code
     assert "Strategy:</strong> Retain" in html
     assert "Turn opponents around and unite as many supporters as possible." in html
 
