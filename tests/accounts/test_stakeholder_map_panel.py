@@ -87,11 +87,17 @@ def test_an_outsider_cannot_open_the_panel(client, kam2, north_account):
     assert client.get(url, **IN_PLACE).status_code == 404
 
 
-def test_the_map_shows_one_buying_centre(client, kam1, north_account):
-    malee = StakeholderFactory(account=north_account, name="Khun Malee")
-    StakeholderFactory(account=north_account, name="Khun Anan")
-    centre = BuyingCentre.objects.create(account=north_account, name="Kiln upgrade")
+def kiln_centre(account):
+    """Two people, one of them in a buying centre: (that person, the centre)."""
+    malee = StakeholderFactory(account=account, name="Khun Malee")
+    StakeholderFactory(account=account, name="Khun Anan")
+    centre = BuyingCentre.objects.create(account=account, name="Kiln upgrade")
     BuyingCentreMember.objects.create(buying_centre=centre, stakeholder=malee)
+    return malee, centre
+
+
+def test_the_map_shows_one_buying_centre(client, kam1, north_account):
+    malee, centre = kiln_centre(north_account)
     client.force_login(kam1)
     page = reverse("accounts:people", args=[north_account.pk])
 
@@ -107,10 +113,7 @@ def test_the_map_shows_one_buying_centre(client, kam1, north_account):
 def test_a_save_in_the_panel_keeps_the_buying_centre_shown_and_redraws_its_card(
     client, kam1, north_account
 ):
-    malee = StakeholderFactory(account=north_account, name="Khun Malee")
-    StakeholderFactory(account=north_account, name="Khun Anan")
-    centre = BuyingCentre.objects.create(account=north_account, name="Kiln upgrade")
-    BuyingCentreMember.objects.create(buying_centre=centre, stakeholder=malee)
+    malee, centre = kiln_centre(north_account)
     client.force_login(kam1)
     page = reverse("accounts:people", args=[north_account.pk])
 
