@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import CommandError
 
 from accounts.imports.formats import FileFormat
 from accounts.imports.report import ImportReport
@@ -58,7 +59,7 @@ def test_a_plain_line_is_one_the_full_reading_takes_and_stages_alike(reader):
     rng = random.Random(16)
     plain = 0
     for line, row in enumerate(random_rows(rng, 4000), start=2):
-        fast = reader.read_plain(table, line, row)
+        fast = reader.read_plain(line, row)
         full = reader.read(table, line, row, ImportReport())
         if fast is None:
             continue
@@ -71,13 +72,24 @@ def test_a_plain_line_is_one_the_full_reading_takes_and_stages_alike(reader):
     assert plain > 400  # the common form is read the plain way
 
 
-def test_plain_lines_are_declined_in_a_file_written_another_way(reader):
-    row = {"account_external_id": "SCG", "date": "2026-01-05", "amount": "12.50",
-           "currency": "THB", "external_ref": "INV-1"}  # fmt: skip
-    assert reader.read_plain(SimpleNamespace(format=FileFormat()), 2, row) is not None
+@pytest.mark.parametrize(
+    ("option", "refused"),
+    [
+        (("--date-format", "DD.MM.YYYY"), "line 2, date “2026-01-05”: "),
+        (("--decimal", ","), "line 2, amount “12.50”: "),
+    ],
+)
+def test_plain_lines_are_not_read_the_plain_way_in_a_file_written_another_way(
+    tmp_path, rated_accounts, option, refused
+):
+    """A line that looks plain is read in the file's format, which refuses it here."""
+    from tests.accounts.test_import_formats import command
 
-    for other in (FileFormat(decimal=","), FileFormat(date_format="DD.MM.YYYY")):
-        assert reader.read_plain(SimpleNamespace(format=other), 2, row) is None
+    lines = "account_external_id,date,amount,currency,external_ref\nSCG,2026-01-05,12.50,THB,I1\n"
+
+    with pytest.raises(CommandError, match=refused):
+        command(tmp_path, "import_revenue", lines, *option)
+    assert not RevenueLine.objects.exists()
 
 
 def test_a_file_of_plain_and_other_lines_is_stored_whole(tmp_path, rated_accounts):
