@@ -15,7 +15,9 @@ LAST_USED_EVERY = timedelta(minutes=1)
 
 @transaction.atomic
 def token_create(*, user, name: str) -> tuple[ApiToken, str]:
-    """A new token and its secret, which is shown this once and never stored."""
+    """A new token and its secret, which is shown this once and never stored; for a user
+    who may have one (api.add_apitoken: an active user), as revoking one is checked."""
+    require(user, "api.add_apitoken")
     secret = new_secret()
     token = ApiToken.objects.create(
         user=user,

@@ -4,6 +4,7 @@ stored only as a hash, listed for admins."""
 import hashlib
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,6 +39,15 @@ def test_the_token_signs_a_machine_in_and_records_its_use(kam1, client):
 
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+def test_a_deactivated_user_gets_no_token(kam1):
+    kam1.is_active = False
+    kam1.save(update_fields=["is_active"])
+
+    with pytest.raises(PermissionDenied):
+        token_create(user=kam1, name="BI")
+    assert not ApiToken.objects.exists()
 
 
 def test_a_revoked_token_is_refused(client, kam1):
