@@ -1,4 +1,3 @@
-import html
 from collections.abc import Iterable
 from typing import cast
 
@@ -11,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BaseCSVWidget
 
+from .html import escaped
 from .models import Role, Team, User
 
 
@@ -115,8 +115,8 @@ class PlainSelect(forms.Select):
         # account list for its 150 options; html.escape is what it calls for plain text.
         chosen = set(self.format_value(value))
         options = "".join(
-            f'<option value="{_escaped(option_value)}"'
-            f"{' selected' if str(option_value) in chosen else ''}>{_escaped(label)}</option>"
+            f'<option value="{escaped(option_value)}"'
+            f"{' selected' if str(option_value) in chosen else ''}>{escaped(label)}</option>"
             for option_value, label in self.choices
         )
         return format_html(
@@ -124,13 +124,6 @@ class PlainSelect(forms.Select):
             flatatt({**self.build_attrs(self.attrs, attrs), "name": name}),
             mark_safe(options),
         )
-
-
-def _escaped(text) -> str:
-    """As conditional_escape: what is already HTML stays as it is."""
-    if hasattr(text, "__html__"):
-        return text.__html__()
-    return html.escape(str(text))
 
 
 class PlainCSVSelect(BaseCSVWidget, PlainSelect):

@@ -6,12 +6,9 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import localize
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, ListView, UpdateView
 
 from health.models import HealthWeights
@@ -89,32 +86,8 @@ class AccountListView(ListView):
             account.days_since_contact, account.is_stale = thresholds.freshness(
                 account.nine_box_class, account.last_activity, today
             )
-            account.badges = _row_badges(account)
         context.update(filterset=self.filterset, query_without_page=query.urlencode())
         return context
-
-
-def _row_badges(account) -> dict:
-    """A row's badge texts, as the template's blocktranslate tags wrote them (the numbers
-    localized and escaped into the translation), for the badges it shows: three of those
-    tags a row cost the list some 2 ms a page."""
-    badges = {}
-    if overdue := account.overdue_commitments:
-        badges["overdue"] = _filled(
-            ngettext("%(n)s overdue commitment", "%(n)s overdue commitments", overdue), n=overdue
-        )
-    if account.is_stale:
-        rhythm, days = account.contact_rhythm, account.days_since_contact
-        badges["stale_title"] = _filled(_("No contact for more than %(days)s days"), days=rhythm)
-        if days is not None:
-            badges["days_ago"] = _filled(
-                ngettext("%(days)s day ago", "%(days)s days ago", days), days=days
-            )
-    return badges
-
-
-def _filled(text: str, **values) -> str:
-    return mark_safe(text % {name: conditional_escape(localize(v)) for name, v in values.items()})
 
 
 CSV_HEADER = [

@@ -30,6 +30,8 @@ def health_panel(account, today: date, as_of: date | None = None) -> dict:
 @register.filter
 def band_badge(band: str | None) -> str:
     """The badge colour of a health band's code ("green", "amber", else at risk)."""
-    return {HealthBand.GREEN: "text-bg-success", HealthBand.AMBER: "text-bg-warning"}.get(
-        band or "", "text-bg-danger"
-    )
+    colours: dict[str, str] = {
+        HealthBand.GREEN: "text-bg-success",
+        HealthBand.AMBER: "text-bg-warning",
+    }
+    return colours.get(band or "", "text-bg-danger")

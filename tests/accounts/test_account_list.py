@@ -5,11 +5,12 @@ from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
+from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.figures import figures_refresh
-from accounts.models import Account, AccountType, Commitment, Currency
+from accounts.models import Account, AccountType, Commitment, Currency, Status
 from accounts.periods import trailing_window
 from accounts.views.accounts import AccountListView
 from kamcrm.paginator import CappedPaginator
@@ -19,6 +20,8 @@ from tests.factories import (
     RevenueLineFactory,
     StakeholderFactory,
 )
+
+NBSP = "\N{NO-BREAK SPACE}"
 
 
 def _days_before(day) -> int:
@@ -113,6 +116,53 @@ def test_it_flags_overdue_commitments_and_stale_contact(client, kam1, north_acco
 
     assert "1 overdue commitment" in html
     assert "never contacted" in html
+
+
+def test_a_row_says_what_the_account_is_in_the_readers_words(client, kam1):
+    """The rows are drawn in Python (accounts/templatetags/account_rows.py): each cell
+    says what the template said, names escaped, in the reader's language."""
+    group = AccountFactory(owner=kam1, name='Acme "Group"')
+    account = AccountFactory(
+        owner=kam1,
+        parent=group,
+        name="Smith & <Sons>",
+        is_strategic=True,
+        account_type=AccountType.BREADWINNER,
+        nine_box_class="A",
+        abc="A",
+        xyz="X",
+        status=Status.ACTIVE,
+        health=20,
+    )
+    Account.objects.filter(pk=account.pk).update(
+        list_revenue_12m=Decimal("1234567.40"),
+        list_last_contact=timezone.localdate() - timedelta(days=100),
+    )
+    kam1.language = "pl"
+    kam1.save()
+    client.force_login(kam1)
+
+    page = parse_html(client.get(reverse("accounts:list")).content.decode())
+
+    name = f'<a href="/accounts/{account.pk}/">Smith &amp; &lt;Sons&gt;</a>'
+    for cell in [
+        name,
+        '<div class="small text-body-secondary">część: Acme &quot;Group&quot;</div>',
+        '<span class="badge text-bg-primary">strategiczny</span>',
+        f'<span class="badge text-bg-danger" data-testid="health-{account.pk}">20</span>',
+        '<span class="badge status-active">Aktywny</span>',
+        f'<td class="text-end">1{NBSP}234{NBSP}567</td>',
+        '<span class="badge text-bg-warning" title="Brak kontaktu dłużej niż 30 dni">'
+        "100 dni temu</span>",
+    ]:
+        assert page.count(parse_html(cell)) == 1, cell
+    # The group itself: not tiered yet, never contacted (the rhythm of accounts not tiered).
+    for cell in [
+        '<span class="text-body-secondary small">jeszcze niesklasyfikowany</span>',
+        '<span class="badge text-bg-warning" title="Brak kontaktu dłużej niż 60 dni">'
+        "brak kontaktu</span>",
+    ]:
+        assert page.count(parse_html(cell)) == 1, cell
 
 
 def test_it_paginates(client, kam1):
