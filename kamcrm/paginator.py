@@ -38,7 +38,7 @@ class CappedPaginator(Paginator):
     # Past this many rows a page asked for by number skips them in a subquery of ids,
     # then joins its rows: with the joins its rows make, PostgreSQL sorted the whole
     # table to skip 75,000 of them (0.2 s), where the ids alone come from the sort's
-    # index (migration accounts 0033) in 5-14 ms, as fast as this machine's database ran
+    # index (migration accounts 0033) in 3-14 ms, as fast as this machine's database ran
     # (README, Benchmarks). A Next link's page reads from where its page ended instead.
     deep = 1000
 
