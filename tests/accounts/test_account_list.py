@@ -149,7 +149,10 @@ def test_a_row_says_what_the_account_is_in_the_readers_words(client, kam1):
         name,
         '<div class="small text-body-secondary">część: Acme &quot;Group&quot;</div>',
         '<span class="badge text-bg-primary">strategiczny</span>',
-        f'<span class="badge text-bg-danger" data-testid="health-{account.pk}">20</span>',
+        # The score leads to the tab that says why.
+        f'<a class="badge text-decoration-none text-bg-danger" '
+        f'href="/accounts/{account.pk}/performance/" title="Kondycja 20: zobacz dlaczego" '
+        f'aria-label="Kondycja 20: zobacz dlaczego" data-testid="health-{account.pk}">20</a>',
         '<span class="badge status-active">Aktywny</span>',
         f'<td class="text-end">1{NBSP}234{NBSP}567</td>',
         '<span class="badge text-bg-warning" title="Brak kontaktu dłużej niż 30 dni">'
