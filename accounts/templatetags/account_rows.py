@@ -76,7 +76,7 @@ class _Page:
         self._said: dict[tuple, str] = {}
 
     def no_contact(self, rhythm: int) -> str:
-        return self._say(_("No contact for more than %(days)s days"), days=rhythm)
+        return self._say(_("No contact for more than %(days)s days"), attribute=True, days=rhythm)
 
     def days_ago(self, days: int) -> str:
         return self._say(ngettext("%(days)s day ago", "%(days)s days ago", days), days=days)
@@ -84,10 +84,16 @@ class _Page:
     def overdue(self, n: int) -> str:
         return self._say(ngettext("%(n)s overdue commitment", "%(n)s overdue commitments", n), n=n)
 
-    def _say(self, text: str, **values) -> str:
-        key = (text, *values.items())
+    def _say(self, text: str, *, attribute: bool = False, **values) -> str:
+        """`text` filled with `values` (_filled), once a page for each; for an attribute the
+        whole text is escaped, the translation's quotes too."""
+        key = (text, attribute, *values.items())
         if key not in self._said:
-            self._said[key] = _filled(text, **values)
+            self._said[key] = (
+                escaped(text % {name: localize(value) for name, value in values.items()})
+                if attribute
+                else _filled(text, **values)
+            )
         return self._said[key]
 
     def address(self, pk: int, tab: str = "detail") -> str:
@@ -95,8 +101,7 @@ class _Page:
         return f"{before}{pk}{after}"
 
     def health_why(self, score: int) -> str:
-        """For an attribute: the whole text escaped, the translation's quotes too."""
-        return escaped(self._say(_("Health %(score)s: see why"), score=score))
+        return self._say(_("Health %(score)s: see why"), attribute=True, score=score)
 
     def amount(self, value) -> str:
         return escaped(whole_in(value, self.separators))
