@@ -14,6 +14,13 @@ from tests.plans.conftest import plan_for
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def type_in(box, text: str) -> None:
+    """Typed a key at a time, as a KAM types. Filled at once, the text was one input event,
+    lost when it came before htmx had bound the autosave: Chrome may focus an inserted
+    `autofocus` box itself, before htmx's settle step binds it (one CI run of many)."""
+    box.press_sequentially(text, delay=30)
+
+
 @pytest.fixture
 def plan_page(page, live_server, kam1):
     plan = plan_for(kam1)
@@ -27,9 +34,9 @@ def test_it_saves_a_section_as_the_kam_types(page, plan_page):
     page.get_by_test_id("edit-threats").click()
     box = page.get_by_role("textbox", name="SWOT: threats")
     expect(box).to_have_accessible_description(re.compile("What could we lose"))
-    expect(box).to_be_focused()  # htmx focuses it once it has bound the autosave
+    expect(box).to_be_focused()
 
-    box.fill("A Chinese competitor opens a plant in Rayong.")
+    type_in(box, "A Chinese competitor opens a plant in Rayong.")
 
     expect(page.get_by_test_id("status-threats")).to_contain_text("Saved at")
     expect(page.get_by_test_id("completeness")).to_contain_text("1 of 15 parts")
@@ -40,11 +47,11 @@ def test_it_saves_a_section_as_the_kam_types(page, plan_page):
 def test_it_refuses_to_write_over_a_newer_text(page, plan_page, admin):
     page.get_by_test_id("edit-industry").click()
     box = page.get_by_role("textbox", name="Industry and customer analysis")
-    expect(box).to_be_focused()  # opened at version 1, autosave bound
+    expect(box).to_be_focused()  # opened at version 1
     section = plan_page.sections.get(kind="industry")
     section_save(section=section, text="Written by the admin meanwhile.", version=1, by=admin)
 
-    box.fill("Written by the KAM.")
+    type_in(box, "Written by the KAM.")
 
     expect(page.get_by_test_id("conflict")).to_be_visible()
     expect(page.get_by_test_id("stored-text")).to_contain_text("Written by the admin meanwhile.")
