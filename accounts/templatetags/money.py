@@ -23,13 +23,13 @@ def _formats_changed(**kwargs) -> None:
     separators.cache_clear()
 
 
-def _grouped(amount: Decimal, places: int, separators: tuple[str, str] | None) -> str:
+def _grouped(amount: Decimal, places: int, language_separators: tuple[str, str] | None) -> str:
     """number_format(amount, places, use_l10n=True, force_grouping=True), for a value
     already rounded to `places`, given the language's separators(): a table of amounts
     asked Django's three format lookups each, a third of the time its amounts took."""
-    if separators is None:
+    if language_separators is None:
         return number_format(amount, places, use_l10n=True, force_grouping=True)
-    decimal, thousands = separators
+    decimal, thousands = language_separators
     text = f"{amount:,.{places}f}"
     if text.startswith("-") and not amount:  # Django writes no sign on a zero
         text = text[1:]
