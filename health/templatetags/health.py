@@ -27,11 +27,13 @@ def health_panel(account, today: date, as_of: date | None = None) -> dict:
     }
 
 
+_BAND_COLOURS: dict[str, str] = {
+    HealthBand.GREEN: "text-bg-success",
+    HealthBand.AMBER: "text-bg-warning",
+}
+
+
 @register.filter
 def band_badge(band: str | None) -> str:
     """The badge colour of a health band's code ("green", "amber", else at risk)."""
-    colours: dict[str, str] = {
-        HealthBand.GREEN: "text-bg-success",
-        HealthBand.AMBER: "text-bg-warning",
-    }
-    return colours.get(band or "", "text-bg-danger")
+    return _BAND_COLOURS.get(band or "", "text-bg-danger")
